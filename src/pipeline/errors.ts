@@ -19,6 +19,7 @@ export type ErrorCode =
   | 'TFX_FIX_EMPTY'
   | 'TFX_MODEL_OUTPUT'
   | 'TFX_STATE_STORE'
+  | 'TFX_RESOLVED'
   | 'TFX_QUEUE_FULL'
   | 'TFX_SHUTTING_DOWN'
   | 'TFX_INTERNAL';

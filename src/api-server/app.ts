@@ -1,0 +1,78 @@
+import type { FastifyError, FastifyInstance, FastifyPluginAsync } from 'fastify';
+import { TerraFixError } from '../pipeline/errors.js';
+import { issuesOf } from '../pipeline/validate-input.js';
+import { redactText } from '../observability/redact.js';
+import { configureRoute } from './routes/configure.js';
+import { healthRoutes } from './routes/health.js';
+import { intakeRoutes } from './routes/intake.js';
+import { metricsRoute } from './routes/metrics.js';
+import { statusRoutes } from './routes/status.js';
+import type { ApiRuntime } from './runtime-types.js';
+
+const KNOWN_PATHS = new Map<string, string>([
+  ['/webhook', 'POST'],
+  ['/batch', 'POST'],
+  ['/configure', 'GET, POST'],
+  ['/stats/reset', 'GET, POST'],
+  ['/health', 'GET, HEAD'],
+  ['/ready', 'GET, HEAD'],
+  ['/status', 'GET, HEAD'],
+  ['/metrics', 'GET, HEAD'],
+]);
+
+/**
+ * The API server as a fastify plugin: routes, validation, errors. Never listens (server.ts does).
+ * Bad input always gets a 4xx naming the field; only our own bugs produce a 5xx.
+ */
+export function apiServerApp(runtime: ApiRuntime): FastifyPluginAsync {
+  return async (app: FastifyInstance) => {
+    app.addHook('onSend', async (_request, reply, payload) => {
+      void reply.header('access-control-allow-origin', '*');
+      return payload;
+    });
+    app.addHook('onResponse', async (request, reply) => {
+      runtime.metrics.httpDuration
+        .labels(request.method, request.routeOptions.url ?? 'unmatched', String(reply.statusCode))
+        .observe(reply.elapsedTime / 1000);
+    });
+
+    app.setErrorHandler((error: FastifyError | TerraFixError, request, reply) => {
+      if (error instanceof TerraFixError && error.category === 'validation') {
+        return reply.code(400).send({ error: error.message, code: error.code, issues: issuesOf(error) ?? [] });
+      }
+      const status = 'statusCode' in error && typeof error.statusCode === 'number' ? error.statusCode : 500;
+      if (status < 500) {
+        // fastify's own 4xx: malformed JSON, body too large, unsupported media type.
+        return reply.code(status).send({ error: redactText(error.message), code: error.code ?? 'TFX_BAD_REQUEST' });
+      }
+      request.log.error({ err: error }, 'Unhandled error in request');
+      return reply.code(500).send({ error: 'Internal server error', code: 'TFX_INTERNAL' });
+    });
+
+    app.setNotFoundHandler((request, reply) => {
+      const path = request.url.split('?')[0] ?? '';
+      const allow = KNOWN_PATHS.get(path);
+      if (request.method === 'OPTIONS') {
+        return reply
+          .code(204)
+          .header('access-control-allow-methods', allow ?? 'GET, POST, OPTIONS')
+          .header('access-control-allow-headers', 'content-type, prefer')
+          .header('access-control-max-age', '600')
+          .send();
+      }
+      if (allow !== undefined || path.startsWith('/jobs/')) {
+        return reply
+          .code(405)
+          .header('allow', allow ?? 'GET')
+          .send({ error: `Method ${request.method} not allowed on ${path}`, code: 'TFX_METHOD_NOT_ALLOWED' });
+      }
+      return reply.code(404).send({ error: 'Not found', code: 'TFX_NOT_FOUND' });
+    });
+
+    healthRoutes(app, runtime);
+    metricsRoute(app, runtime);
+    statusRoutes(app, runtime);
+    configureRoute(app, runtime);
+    intakeRoutes(app, runtime);
+  };
+}

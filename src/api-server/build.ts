@@ -1,0 +1,19 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { apiServerApp } from './app.js';
+import type { ApiRuntime } from './runtime-types.js';
+
+/** A ready fastify instance over `runtime`, not listening. Tests call `inject`; server.ts listens. */
+export async function buildApiServer(runtime: ApiRuntime): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: runtime.logger as FastifyBaseLogger,
+    disableRequestLogging: true,
+    bodyLimit: runtime.config.bodyLimitBytes,
+    // Longer than common load balancer idle timeouts (ALB: 60 s), so the balancer closes first.
+    keepAliveTimeout: 65_000,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  });
+  await app.register(apiServerApp(runtime));
+  await app.ready();
+  return app;
+}

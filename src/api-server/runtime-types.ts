@@ -1,0 +1,36 @@
+import type { Logger } from 'pino';
+import type { ApiServerConfig } from '../config/api-server.js';
+import type { Metrics } from '../observability/metrics.js';
+import type { Failure } from '../pipeline/failure.js';
+import type { ProcessResult } from '../pipeline/outcome.js';
+import type { JobQueue } from '../queue/port.js';
+import type { StateStore } from '../state/port.js';
+import type { IntakeStats } from './intake-stats.js';
+
+/** Mock-mode controls behind `POST /configure`. */
+export interface MockControls {
+  /** Validates and applies a partial configuration; returns the effective configuration. Throws TFX_INVALID_INPUT. */
+  configure(body: unknown): Record<string, unknown>;
+  effective(): Record<string, unknown>;
+  /** Injected faults by stage and kind, plus injected delay. */
+  injected(): Record<string, unknown>;
+  /** What the simulated GitHub recorded (PRs created and reused). */
+  publisherLog(): { created: number; reused: number };
+  reset(): void;
+}
+
+/** Everything the HTTP layer needs, built by the composition root (runtime.ts) or by tests. */
+export interface ApiRuntime {
+  readonly config: ApiServerConfig;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly stats: IntakeStats;
+  readonly queue: JobQueue<Failure, ProcessResult>;
+  readonly state: StateStore;
+  readonly mock: MockControls | undefined;
+  readonly stateBackend: 'memory' | 'redis';
+  /** Parse cache figures for `/status`. */
+  parseCache(): { enabled: boolean; hits: number; misses: number; entries: number };
+  /** Stops admitting, waits for accepted work (bounded by the shutdown timeout), then releases resources. */
+  close(): Promise<void>;
+}

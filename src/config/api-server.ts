@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import { envBoolean, envInt, envLogLevel, envNumber, envRedisUrl } from './env-parsers.js';
+import { type Env, loadEnv } from './load.js';
+
+const schema = z.object({
+  TERRAFIX_MOCK_MODE: envBoolean.default(false),
+  TERRAFIX_API_PORT: envInt(0, 65535).default(8081),
+  /** Loopback by default; containers set 0.0.0.0. */
+  TERRAFIX_API_HOST: z.string().trim().min(1).default('127.0.0.1'),
+  TERRAFIX_MOCK_LATENCY_MS: envNumber(0, 600_000).default(100),
+  TERRAFIX_MOCK_FAILURE_RATE: envNumber(0, 1).default(0),
+  TERRAFIX_MOCK_SEED: envInt(0, 2 ** 31 - 1).default(1),
+  TERRAFIX_WORKERS: envInt(1, 10_000).default(256),
+  TERRAFIX_QUEUE_LIMIT: envInt(0, 1_000_000).default(5_000),
+  TERRAFIX_BATCH_MAX: envInt(1, 10_000).default(100),
+  TERRAFIX_BODY_LIMIT_BYTES: envInt(1_024, 64 * 1024 * 1024).default(1024 * 1024),
+  TERRAFIX_PARSE_WORKERS: envInt(1, 64).default(2),
+  TERRAFIX_PARSE_CACHE: envBoolean.default(true),
+  TERRAFIX_PARSE_CACHE_ENTRIES: envInt(0, 1_000_000).default(20_000),
+  TERRAFIX_SHUTDOWN_TIMEOUT_MS: envInt(0, 600_000).default(30_000),
+  REDIS_URL: envRedisUrl.optional(),
+  STATE_RETENTION_DAYS: envInt(1, 3650).default(7),
+  LOG_LEVEL: envLogLevel.default('info'),
+  PATH: z.string().optional(),
+});
+
+export interface ApiServerConfig {
+  mockMode: boolean;
+  port: number;
+  host: string;
+  mock: { latencyMs: number; failureRate: number; seed: number };
+  queue: { workers: number; limit: number };
+  batchMax: number;
+  bodyLimitBytes: number;
+  parse: { workers: number; cacheEnabled: boolean; cacheEntries: number };
+  shutdownTimeoutMs: number;
+  redisUrl: string | undefined;
+  retentionSeconds: number;
+  logLevel: z.infer<typeof envLogLevel>;
+  /** Searched for a terraform binary; undefined means none. */
+  path: string | undefined;
+}
+
+/** The API server's configuration from `env`; throws a TFX_CONFIG error naming each bad variable. */
+export function loadApiServerConfig(env: Env): ApiServerConfig {
+  const e = loadEnv(schema, env);
+  return {
+    mockMode: e.TERRAFIX_MOCK_MODE,
+    port: e.TERRAFIX_API_PORT,
+    host: e.TERRAFIX_API_HOST,
+    mock: { latencyMs: e.TERRAFIX_MOCK_LATENCY_MS, failureRate: e.TERRAFIX_MOCK_FAILURE_RATE, seed: e.TERRAFIX_MOCK_SEED },
+    queue: { workers: e.TERRAFIX_WORKERS, limit: e.TERRAFIX_QUEUE_LIMIT },
+    batchMax: e.TERRAFIX_BATCH_MAX,
+    bodyLimitBytes: e.TERRAFIX_BODY_LIMIT_BYTES,
+    parse: {
+      workers: e.TERRAFIX_PARSE_WORKERS,
+      cacheEnabled: e.TERRAFIX_PARSE_CACHE,
+      cacheEntries: e.TERRAFIX_PARSE_CACHE_ENTRIES,
+    },
+    shutdownTimeoutMs: e.TERRAFIX_SHUTDOWN_TIMEOUT_MS,
+    redisUrl: e.REDIS_URL,
+    retentionSeconds: e.STATE_RETENTION_DAYS * 86_400,
+    logLevel: e.LOG_LEVEL,
+    path: e.PATH,
+  };
+}

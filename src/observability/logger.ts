@@ -1,0 +1,39 @@
+import { pino, type Logger } from 'pino';
+import type { LogLevel } from '../config/env-parsers.js';
+import { redactText } from './redact.js';
+
+export type { Logger };
+
+/** Field paths whose values never reach a log line. */
+export const REDACT_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'headers.authorization',
+  '*.token',
+  '*.password',
+  '*.secret',
+  '*.secretAccessKey',
+  '*.redisUrl',
+  'token',
+  'password',
+  'redisUrl',
+];
+
+/** Structured JSON logger with redaction; error messages pass through the text redactor too. */
+export function createLogger(level: LogLevel, destination?: pino.DestinationStream): Logger {
+  return pino(
+    {
+      level,
+      redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
+      base: { service: 'terrafix' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      serializers: {
+        err: (err: unknown) => {
+          const s = pino.stdSerializers.err(err as Error);
+          return { ...s, message: redactText(s.message), stack: s.stack === undefined ? undefined : redactText(s.stack) };
+        },
+      },
+    },
+    destination,
+  );
+}

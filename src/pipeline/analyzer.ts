@@ -1,0 +1,22 @@
+import type { Failure } from './failure.js';
+
+/** Where the failing resource is declared. `handle` is the analyzer's own data, passed back to validate(). */
+export interface LocatedTarget {
+  path: string;
+  address: string;
+  block: string;
+  handle: unknown;
+}
+
+export type FixCheck =
+  | { ok: true; summary: string }
+  | { ok: false; code: 'TFX_FIX_INVALID' | 'TFX_HCL_PARSE'; reason: string };
+
+/**
+ * Terraform understanding the core needs: parse + locate (stage parse_terraform) and fix validation
+ * (stage validate_fix). Implemented over the HCL module; real in both mock and production mode.
+ */
+export interface TerraformAnalyzer {
+  locate(files: ReadonlyMap<string, string>, failure: Failure): Promise<LocatedTarget>;
+  validate(files: ReadonlyMap<string, string>, target: LocatedTarget, fixedContent: string): Promise<FixCheck>;
+}

@@ -1,0 +1,39 @@
+import type { ErrorCategory, ErrorCode } from './errors.js';
+import type { FailureStatus } from '../state/port.js';
+import type { Stage, StageTimings } from './stages.js';
+
+/** Every way processing a failure can end. Metrics, state and reports switch on `kind` exhaustively. */
+export type Outcome =
+  | { kind: 'completed'; prUrl: string; prNumber: number; reused: boolean; changedAttributes: string[]; validation: string }
+  | { kind: 'skipped_duplicate'; status: FailureStatus; reason: string }
+  | { kind: 'skipped_resolved' }
+  | { kind: 'failed'; code: ErrorCode; category: ErrorCategory; stage: Stage | 'claim' | 'record'; message: string };
+
+export type OutcomeKind = Outcome['kind'];
+export const OUTCOME_KINDS = ['completed', 'skipped_duplicate', 'skipped_resolved', 'failed'] as const satisfies readonly OutcomeKind[];
+
+export interface ProcessResult {
+  /** Failure key (sha256 hex of `test_id-resource_arn`). */
+  key: string;
+  outcome: Outcome;
+  /** Milliseconds per stage that ran, plus total_processing. */
+  timings: StageTimings;
+  /** Attempts used per external stage that needed more than one. */
+  retries: Partial<Record<Stage, number>>;
+  /** Unified diff of the fix (present when a fix was generated). */
+  diff?: string;
+  /** Token usage of the model call, when one was made. */
+  usage?: { inputTokens: number; outputTokens: number };
+}
+
+/** True for outcomes that count as success for clients (a PR exists or nothing needed doing). */
+export function isSuccess(outcome: Outcome): boolean {
+  switch (outcome.kind) {
+    case 'completed':
+    case 'skipped_duplicate':
+    case 'skipped_resolved':
+      return true;
+    case 'failed':
+      return false;
+  }
+}
