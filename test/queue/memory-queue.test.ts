@@ -1,0 +1,289 @@
+import { describe, expect, it } from 'vitest';
+import { TerraFixError } from '../../src/pipeline/errors.js';
+import { MemoryJobQueue } from '../../src/queue/memory-queue.js';
+import type { Admission } from '../../src/queue/port.js';
+import type { QueueLoad } from '../../src/queue/retry-after.js';
+
+/** A handler whose jobs finish only when the test says so. */
+function gatedHandler() {
+  const release = new Map<number, () => void>();
+  const started: number[] = [];
+  const handler = (payload: number): Promise<string> => {
+    started.push(payload);
+    return new Promise((resolve) => release.set(payload, () => resolve(`ok:${payload}`)));
+  };
+  const finish = async (payload: number): Promise<void> => {
+    const fn = release.get(payload);
+    if (fn === undefined) throw new Error(`job ${payload} has not started`);
+    fn();
+    await new Promise((r) => setImmediate(r)); // let the queue observe the completion
+  };
+  return { handler, finish, started };
+}
+
+const onError = (error: unknown): string => `error:${error instanceof Error ? error.message : String(error)}`;
+
+function accepted<R>(admission: Admission<R>): { id: string; done: Promise<R> }[] {
+  if (!admission.accepted) throw new Error(`refused: ${admission.reason}`);
+  return admission.jobs;
+}
+
+describe('MemoryJobQueue', () => {
+  it('never runs more than `workers` handlers at once', async () => {
+    let running = 0;
+    let maxRunning = 0;
+    const queue = new MemoryJobQueue<number, number>({
+      workers: 3,
+      limit: 100,
+      onError: () => -1,
+      handler: async (n) => {
+        running += 1;
+        maxRunning = Math.max(maxRunning, running);
+        await new Promise((r) => setTimeout(r, n % 3));
+        running -= 1;
+        return n;
+      },
+    });
+    const jobs = accepted(queue.submit(Array.from({ length: 60 }, (_, i) => i)));
+    expect(queue.active).toBe(3);
+    expect(queue.depth).toBe(57);
+    await Promise.all(jobs.map((j) => j.done));
+    expect(maxRunning).toBe(3);
+    expect(queue.active).toBe(0);
+  });
+
+  it('admits `workers` running plus `limit` waiting and refuses the next with a Retry-After', async () => {
+    const { handler, finish } = gatedHandler();
+    const queue = new MemoryJobQueue<number, string>({ workers: 1, limit: 5, handler, onError });
+    for (let i = 0; i < 6; i += 1) expect(queue.submit([i]).accepted).toBe(true);
+    expect(queue.active).toBe(1);
+    expect(queue.depth).toBe(5);
+    const refused = queue.submit([6]);
+    expect(refused).toEqual({ accepted: false, reason: 'queue_full', retryAfterMs: 1000 });
+    await finish(0);
+    expect(queue.submit([7]).accepted).toBe(true); // a slot freed up
+    for (const i of [1, 2, 3, 4, 5, 7]) await finish(i);
+    await queue.drain();
+  });
+
+  it('admits a multi-payload submission all or none', async () => {
+    const { handler, finish, started } = gatedHandler();
+    const queue = new MemoryJobQueue<number, string>({ workers: 1, limit: 2, handler, onError });
+    expect(queue.submit([1, 2, 3, 4])).toMatchObject({ accepted: false, reason: 'queue_full' });
+    expect(queue.depth + queue.active).toBe(0);
+    expect(started).toEqual([]);
+    const jobs = accepted(queue.submit([1, 2, 3]));
+    expect(jobs).toHaveLength(3);
+    expect(queue.submit([4])).toMatchObject({ accepted: false });
+    for (const i of [1, 2, 3]) await finish(i);
+    expect(await Promise.all(jobs.map((j) => j.done))).toEqual(['ok:1', 'ok:2', 'ok:3']);
+  });
+
+  it('turns a handler throw (async or sync) into a result through onError', async () => {
+    const queue = new MemoryJobQueue<number, string>({
+      workers: 2,
+      limit: 10,
+      onError,
+      handler: (n) => {
+        if (n === 1) throw new Error('sync boom');
+        if (n === 2) return Promise.reject(new Error('async boom'));
+        return Promise.resolve(`ok:${n}`);
+      },
+    });
+    const jobs = accepted(queue.submit([0, 1, 2, 3]));
+    expect(await Promise.all(jobs.map((j) => j.done))).toEqual([
+      'ok:0',
+      'error:sync boom',
+      'error:async boom',
+      'ok:3',
+    ]);
+    expect(queue.get(jobs[1]?.id ?? '')).toMatchObject({ state: 'done', result: 'error:sync boom' });
+  });
+
+  it('rejects `done` only when onError itself throws, and keeps serving', async () => {
+    const queue = new MemoryJobQueue<number, string>({
+      workers: 1,
+      limit: 10,
+      onError: () => {
+        throw new Error('onError bug');
+      },
+      handler: (n) => (n === 0 ? Promise.reject(new Error('x')) : Promise.resolve('fine')),
+    });
+    const [bad, good] = accepted(queue.submit([0, 1]));
+    await expect(bad?.done).rejects.toThrow('onError bug');
+    await expect(good?.done).resolves.toBe('fine');
+    expect(queue.active).toBe(0);
+  });
+
+  it('resolves every one of 1,000 accepted jobs with workers 4', async () => {
+    const queue = new MemoryJobQueue<number, number>({
+      workers: 4,
+      limit: 1000,
+      onError: () => -1,
+      handler: async (n) => {
+        if (n % 10 === 0) await new Promise((r) => setImmediate(r));
+        if (n % 97 === 0) throw new Error('unlucky');
+        return n * 2;
+      },
+    });
+    const jobs = accepted(queue.submit(Array.from({ length: 1000 }, (_, i) => i)));
+    expect(new Set(jobs.map((j) => j.id)).size).toBe(1000);
+    const results = await Promise.all(jobs.map((j) => j.done));
+    expect(results).toEqual(Array.from({ length: 1000 }, (_, i) => (i % 97 === 0 ? -1 : i * 2)));
+    expect(queue.depth).toBe(0);
+    expect(queue.active).toBe(0);
+  });
+
+  it('does not grow the stack when many handlers throw synchronously', async () => {
+    const queue = new MemoryJobQueue<number, string>({
+      workers: 1,
+      limit: 20_000,
+      onError,
+      handler: () => {
+        throw new Error('sync');
+      },
+    });
+    const jobs = accepted(queue.submit(Array.from({ length: 20_000 }, (_, i) => i)));
+    expect(await jobs[19_999]?.done).toBe('error:sync');
+  });
+
+  it('reports a job as queued, then running, then done with its result', async () => {
+    let clock = 1_000;
+    const { handler, finish } = gatedHandler();
+    const queue = new MemoryJobQueue<number, string>({
+      workers: 1,
+      limit: 5,
+      handler,
+      onError,
+      now: () => clock,
+    });
+    const [first, second] = accepted(queue.submit([1, 2]));
+    const id = second?.id ?? '';
+    expect(queue.get(id)).toEqual({ id, state: 'queued', enqueuedAt: 1000 });
+    clock = 1_500;
+    await finish(1);
+    expect(queue.get(first?.id ?? '')).toMatchObject({ state: 'done', result: 'ok:1', finishedAt: 1500 });
+    expect(queue.get(id)).toEqual({ id, state: 'running', enqueuedAt: 1000, startedAt: 1500 });
+    clock = 1_800;
+    await finish(2);
+    expect(queue.get(id)).toEqual({
+      id,
+      state: 'done',
+      enqueuedAt: 1000,
+      startedAt: 1500,
+      finishedAt: 1800,
+      result: 'ok:2',
+    });
+    expect(queue.get('no-such-job')).toBeUndefined();
+  });
+
+  it('forgets finished jobs beyond the retention count and age', async () => {
+    let clock = 0;
+    const queue = new MemoryJobQueue<number, number>({
+      workers: 2,
+      limit: 10,
+      onError: () => -1,
+      handler: (n) => Promise.resolve(n),
+      retention: { maxFinished: 3, maxAgeMs: 60_000 },
+      now: () => clock,
+    });
+    const jobs = accepted(queue.submit([0, 1, 2, 3, 4]));
+    await Promise.all(jobs.map((j) => j.done));
+    const seen = jobs.map((j) => queue.get(j.id)?.result);
+    expect(seen).toEqual([undefined, undefined, 2, 3, 4]);
+    clock = 59_999;
+    expect(queue.get(jobs[4]?.id ?? '')).toBeDefined();
+    clock = 60_000;
+    expect(jobs.map((j) => queue.get(j.id))).toEqual([undefined, undefined, undefined, undefined, undefined]);
+  });
+
+  it('starts waiting jobs at once when resized up, and never cancels work when resized down', async () => {
+    const { handler, finish, started } = gatedHandler();
+    const queue = new MemoryJobQueue<number, string>({ workers: 1, limit: 10, handler, onError });
+    const jobs = accepted(queue.submit([1, 2, 3, 4, 5]));
+    expect([queue.active, queue.depth]).toEqual([1, 4]);
+    queue.resize({ workers: 3, limit: 10 });
+    expect(queue.sizing).toEqual({ workers: 3, limit: 10 });
+    expect([queue.active, queue.depth]).toEqual([3, 2]);
+    expect(started).toEqual([1, 2, 3]);
+    queue.resize({ workers: 1, limit: 1 });
+    expect([queue.active, queue.depth]).toEqual([3, 2]); // nothing cancelled
+    expect(queue.submit([6])).toMatchObject({ accepted: false, reason: 'queue_full' });
+    await finish(1);
+    await finish(2);
+    expect(queue.active).toBe(1); // over the new size: no new start until below it
+    await finish(3);
+    expect(started).toEqual([1, 2, 3, 4]);
+    await finish(4);
+    await finish(5);
+    expect(await Promise.all(jobs.map((j) => j.done))).toHaveLength(5);
+  });
+
+  it('drain() waits for every accepted job and refuses new work', async () => {
+    const { handler, finish } = gatedHandler();
+    const queue = new MemoryJobQueue<number, string>({ workers: 1, limit: 5, handler, onError });
+    const jobs = accepted(queue.submit([1, 2]));
+    let drained = false;
+    const draining = queue.drain().then(() => {
+      drained = true;
+    });
+    expect(queue.draining).toBe(true);
+    expect(queue.submit([3])).toMatchObject({ accepted: false, reason: 'draining' });
+    await finish(1);
+    expect(drained).toBe(false);
+    await finish(2);
+    await draining;
+    expect(drained).toBe(true);
+    expect(await Promise.all(jobs.map((j) => j.done))).toEqual(['ok:1', 'ok:2']);
+    await expect(queue.drain()).resolves.toBeUndefined();
+  });
+
+  it('drains an idle queue at once', async () => {
+    const queue = new MemoryJobQueue<number, number>({
+      workers: 1,
+      limit: 1,
+      onError: () => -1,
+      handler: (n) => Promise.resolve(n),
+    });
+    await expect(queue.drain()).resolves.toBeUndefined();
+  });
+
+  it('passes the load to a custom Retry-After estimate', async () => {
+    const loads: QueueLoad[] = [];
+    let clock = 0;
+    const { handler, finish } = gatedHandler();
+    const queue = new MemoryJobQueue<number, string>({
+      workers: 1,
+      limit: 1,
+      handler,
+      onError,
+      now: () => clock,
+      retryAfterMs: (load) => {
+        loads.push(load);
+        return 4242;
+      },
+    });
+    accepted(queue.submit([1, 2]));
+    clock = 300;
+    await finish(1);
+    accepted(queue.submit([3]));
+    expect(queue.submit([4])).toEqual({ accepted: false, reason: 'queue_full', retryAfterMs: 4242 });
+    expect(loads).toEqual([{ depth: 1, active: 1, workers: 1, limit: 1, meanDurationMs: 300 }]);
+    await finish(2);
+    await finish(3);
+  });
+
+  it('rejects sizes that cannot work', () => {
+    const make = (workers: number, limit: number) =>
+      new MemoryJobQueue<number, number>({
+        workers,
+        limit,
+        onError: () => -1,
+        handler: (n) => Promise.resolve(n),
+      });
+    expect(() => make(0, 10)).toThrow(TerraFixError);
+    expect(() => make(1.5, 10)).toThrow(/workers/);
+    expect(() => make(1, -1)).toThrow(/limit/);
+    expect(() => make(1, 0).resize({ workers: 0, limit: 0 })).toThrow(/workers/);
+  });
+});
