@@ -1,0 +1,166 @@
+/**
+ * Finds the resource block a failure names. Rules (the synthetic repository generator relies on them):
+ * - candidates are `resource` blocks whose type is one of terraformTypesFor(failure.resource_type), in every
+ *   file of the map (module folders included) except those under `.terraform/`;
+ * - the identities looked for are the ARN's name (last path or colon segment), `resource_details.name` and
+ *   `resource_id` when present;
+ * - a block matches when its label, or the literal string value of `bucket`, `name`, `identifier` or
+ *   `tags.Name`, equals one of those identities, or its literal `arn` equals the full ARN. Every attribute is
+ *   checked; expressions (`var.x`, `"${...}"`) never match;
+ * - exactly one matching block → found; none → TFX_RESOURCE_NOT_FOUND; several → TFX_RESOURCE_AMBIGUOUS.
+ */
+import { TerraFixError } from '../pipeline/errors.js';
+import type { Failure } from '../pipeline/failure.js';
+import { parseArn } from './arn.js';
+import { scanBlocks } from './blocks.js';
+import { type HclDocument, type HclObject, isHclObject, literalString, resourceBodies } from './document.js';
+import { terraformTypesFor } from './resource-types.js';
+
+export interface LocatedResource {
+  path: string;
+  /** `type.label`, e.g. `aws_s3_bucket.logs` (relative to the module that declares it). */
+  address: string;
+  tfType: string;
+  label: string;
+  /** The whole block in `files.get(path)`: offsets are string indices, lines 1-based. */
+  block: { start: number; end: number; startLine: number; endLine: number; text: string };
+  /** POSIX directory of `path` (`.` for the root module), i.e. the module that declares the resource. */
+  moduleDir: string;
+}
+
+export interface ResourceIndex {
+  /** Every resource block, sorted by path then offset. */
+  readonly resources: readonly LocatedResource[];
+  /** `type \0 n \0 identity` or `type \0 a \0 arn` → positions in `resources`, ascending. */
+  readonly byIdentity: ReadonlyMap<string, readonly number[]>;
+}
+
+/** Attributes whose literal value identifies a resource (besides the label and `tags.Name`). */
+export const IDENTITY_ATTRIBUTES = ['bucket', 'name', 'identifier'] as const;
+
+const nameKey = (type: string, identity: string): string => `${type}\0n\0${identity}`;
+const arnKey = (type: string, arn: string): string => `${type}\0a\0${arn}`;
+
+function isIgnored(path: string): boolean {
+  return path.startsWith('.terraform/') || path.includes('/.terraform/');
+}
+
+function moduleDirOf(path: string): string {
+  const slash = path.lastIndexOf('/');
+  return slash === -1 ? '.' : path.slice(0, slash);
+}
+
+function identitiesOf(label: string, body: HclObject | undefined): { names: Set<string>; arns: Set<string> } {
+  const names = new Set<string>([label]);
+  const arns = new Set<string>();
+  if (body !== undefined) {
+    for (const attr of IDENTITY_ATTRIBUTES) {
+      const value = literalString(body[attr]);
+      if (value !== undefined) names.add(value);
+    }
+    const tags = body['tags'];
+    const tagName = isHclObject(tags) ? literalString(tags['Name']) : undefined;
+    if (tagName !== undefined) names.add(tagName);
+    const arn = literalString(body['arn']);
+    if (arn !== undefined) arns.add(arn);
+  }
+  return { names, arns };
+}
+
+/**
+ * Indexes every resource block of a file set by (type, identity). Build once per unchanged file set and
+ * reuse it: locateIn is then a handful of map lookups. `docs` holds the parsed form of each file.
+ */
+export function indexResources(
+  files: ReadonlyMap<string, string>,
+  docs: ReadonlyMap<string, HclDocument>,
+): ResourceIndex {
+  const resources: LocatedResource[] = [];
+  const byIdentity = new Map<string, number[]>();
+  const add = (key: string, position: number): void => {
+    const list = byIdentity.get(key);
+    if (list === undefined) byIdentity.set(key, [position]);
+    else if (list.at(-1) !== position) list.push(position);
+  };
+  const paths = [...files.keys()].filter((p) => !isIgnored(p)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  for (const path of paths) {
+    const content = files.get(path) ?? '';
+    const doc = docs.get(path);
+    if (doc === undefined) {
+      throw new TerraFixError('TFX_INTERNAL', `no parsed document for ${path}`, { category: 'permanent' });
+    }
+    const seen = new Map<string, number>(); // duplicate type.label blocks pair with bodies in order
+    for (const block of scanBlocks(content)) {
+      const [tfType, label] = block.labels;
+      if (block.kind !== 'resource' || tfType === undefined || label === undefined) continue;
+      const address = `${tfType}.${label}`;
+      const nth = seen.get(address) ?? 0;
+      seen.set(address, nth + 1);
+      const position = resources.length;
+      const { start, end, startLine, endLine, text } = block;
+      resources.push({
+        path,
+        address,
+        tfType,
+        label,
+        block: { start, end, startLine, endLine, text },
+        moduleDir: moduleDirOf(path),
+      });
+      const { names, arns } = identitiesOf(label, resourceBodies(doc, tfType, label)[nth]);
+      for (const name of names) add(nameKey(tfType, name), position);
+      for (const arn of arns) add(arnKey(tfType, arn), position);
+    }
+  }
+  return { resources, byIdentity };
+}
+
+/** The identities a failure names: ARN name, resource_details.name, resource_id (non-empty, deduplicated). */
+export function failureIdentities(failure: Failure): string[] {
+  const candidates = [
+    parseArn(failure.resource_arn)?.name,
+    failure.resource_details.name,
+    failure.resource_id,
+  ];
+  return [...new Set(candidates.filter((c): c is string => typeof c === 'string' && c.trim() !== ''))];
+}
+
+/** Finds the failure's resource in a prebuilt index (see the module comment for the rules). */
+export function locateIn(index: ResourceIndex, failure: Failure): LocatedResource {
+  const types = terraformTypesFor(failure.resource_type);
+  if (types.length === 0) {
+    const message = `no Terraform resource type is known for ${failure.resource_type}`;
+    throw new TerraFixError('TFX_RESOURCE_NOT_FOUND', message, { category: 'permanent' });
+  }
+  const identities = failureIdentities(failure);
+  const hits = new Set<number>();
+  for (const type of types) {
+    for (const identity of identities)
+      for (const p of index.byIdentity.get(nameKey(type, identity)) ?? []) hits.add(p);
+    for (const p of index.byIdentity.get(arnKey(type, failure.resource_arn)) ?? []) hits.add(p);
+  }
+  const matches = [...hits].sort((a, b) => a - b).map((p) => index.resources[p] as LocatedResource);
+  const [first] = matches;
+  if (first !== undefined && matches.length === 1) return first;
+  if (first === undefined) {
+    const looked = identities.map((i) => `"${i}"`).join(', ') || '(no name in the ARN)';
+    const message = `no ${types.join(' or ')} resource named ${looked} (label, bucket, name, identifier, tags.Name) or with arn ${failure.resource_arn}`;
+    throw new TerraFixError('TFX_RESOURCE_NOT_FOUND', message, { category: 'permanent' });
+  }
+  const where = matches.map((m) => `${m.path}:${m.block.startLine} ${m.address}`).join(', ');
+  throw new TerraFixError(
+    'TFX_RESOURCE_AMBIGUOUS',
+    `${matches.length} resources match ${failure.resource_arn}: ${where}`,
+    {
+      category: 'permanent',
+    },
+  );
+}
+
+/** Finds the one resource block a failure names across a file set; throws NOT_FOUND or AMBIGUOUS otherwise. */
+export function locateResource(
+  files: ReadonlyMap<string, string>,
+  docs: ReadonlyMap<string, HclDocument>,
+  failure: Failure,
+): LocatedResource {
+  return locateIn(indexResources(files, docs), failure);
+}
