@@ -1,0 +1,142 @@
+/**
+ * The `terraform` binary as a validator: `init -backend=false` then `validate -json` in a directory.
+ * Runs with execFile and an argument array (never a shell). Fails closed: a timeout, a crash, a non-zero
+ * init or unreadable validate output is a failed check, never a pass. Not part of this port: plan, apply,
+ * credentials, remote state.
+ */
+import { execFile } from 'node:child_process';
+import { accessSync, constants, statSync } from 'node:fs';
+import { delimiter, join, resolve } from 'node:path';
+
+export type TerraformCheck =
+  { ok: true; warnings: number } | { ok: false; stage: 'init' | 'validate'; reason: string };
+
+export interface TerraformRunner {
+  /** Absolute path of the binary. */
+  readonly binary: string;
+  /** Runs `terraform init -backend=false` then `terraform validate -json` in `dir`. Never rejects. */
+  validate(dir: string): Promise<TerraformCheck>;
+}
+
+export interface TerraformRunnerOptions {
+  /** Limit per command (init, then validate). Default 120 s. */
+  timeoutMs?: number;
+  /** Environment for the binary (e.g. with TF_PLUGIN_CACHE_DIR); default: this process's environment. */
+  env?: Readonly<Record<string, string>>;
+}
+
+interface Outcome {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  failure?: string;
+}
+
+function run(binary: string, args: string[], cwd: string, options: TerraformRunnerOptions): Promise<Outcome> {
+  const timeout = options.timeoutMs ?? 120_000;
+  return new Promise((resolve) => {
+    execFile(
+      binary,
+      args,
+      {
+        cwd,
+        timeout,
+        maxBuffer: 16 * 1024 * 1024,
+        windowsHide: true,
+        ...(options.env ? { env: options.env } : {}),
+      },
+      (error, stdout, stderr) => {
+        if (error === null) return resolve({ code: 0, stdout, stderr });
+        const killed = 'killed' in error && error.killed === true;
+        const code = typeof error.code === 'number' ? error.code : null;
+        const failure = killed ? `timed out after ${timeout} ms` : code === null ? error.message : undefined;
+        resolve({ code, stdout, stderr, ...(failure === undefined ? {} : { failure }) });
+      },
+    );
+  });
+}
+
+const tail = (text: string): string => text.trim().split('\n').slice(-5).join(' ').slice(0, 1000);
+
+interface Diagnostic {
+  severity?: string;
+  summary?: string;
+  detail?: string;
+  range?: { filename?: string; start?: { line?: number } };
+}
+
+function describe(diagnostic: Diagnostic): string {
+  const where =
+    diagnostic.range?.filename === undefined
+      ? ''
+      : `${diagnostic.range.filename}:${diagnostic.range.start?.line ?? '?'}: `;
+  return `${where}${diagnostic.summary ?? 'error'}${diagnostic.detail ? ` (${diagnostic.detail})` : ''}`;
+}
+
+/** Reads `terraform validate -json` output; anything unreadable is a failure. */
+function readValidateOutput(outcome: Outcome): TerraformCheck {
+  let parsed: { valid?: unknown; warning_count?: unknown; diagnostics?: Diagnostic[] };
+  try {
+    parsed = JSON.parse(outcome.stdout) as typeof parsed;
+  } catch {
+    return {
+      ok: false,
+      stage: 'validate',
+      reason: `unreadable output (exit ${outcome.code ?? '?'}): ${tail(outcome.stderr || outcome.stdout)}`,
+    };
+  }
+  if (parsed.valid === true && outcome.code === 0) {
+    return { ok: true, warnings: typeof parsed.warning_count === 'number' ? parsed.warning_count : 0 };
+  }
+  const errors = (parsed.diagnostics ?? []).filter((d) => d.severity === 'error').map(describe);
+  return {
+    ok: false,
+    stage: 'validate',
+    reason: errors.length > 0 ? errors.join('; ') : `invalid (exit ${outcome.code ?? '?'})`,
+  };
+}
+
+/** A runner for the binary at `binary` (no check that it exists; see findTerraform). */
+export function createTerraformRunner(binary: string, options: TerraformRunnerOptions = {}): TerraformRunner {
+  return {
+    binary,
+    async validate(dir) {
+      const init = await run(binary, ['init', '-backend=false', '-input=false', '-no-color'], dir, options);
+      if (init.failure !== undefined || init.code !== 0) {
+        return {
+          ok: false,
+          stage: 'init',
+          reason: init.failure ?? `exit ${init.code ?? '?'}: ${tail(init.stderr || init.stdout)}`,
+        };
+      }
+      const validate = await run(binary, ['validate', '-json', '-no-color'], dir, options);
+      if (validate.failure !== undefined) return { ok: false, stage: 'validate', reason: validate.failure };
+      return readValidateOutput(validate);
+    },
+  };
+}
+
+function isExecutableFile(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** Finds an executable `terraform` on a PATH string (the caller passes it; empty entries are skipped). */
+export function findTerraform(
+  pathEnv: string | undefined,
+  options: TerraformRunnerOptions = {},
+): TerraformRunner | undefined {
+  const names = process.platform === 'win32' ? ['terraform.exe', 'terraform'] : ['terraform'];
+  for (const dir of (pathEnv ?? '').split(delimiter)) {
+    if (dir === '') continue;
+    for (const name of names) {
+      const candidate = join(dir, name);
+      if (isExecutableFile(candidate)) return createTerraformRunner(resolve(candidate), options);
+    }
+  }
+  return undefined;
+}

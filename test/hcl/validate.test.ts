@@ -1,0 +1,220 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applyRequiredState } from '../../src/hcl/apply.js';
+import { locateResource, type LocatedResource } from '../../src/hcl/locate.js';
+import { createHclParser, type HclParser } from '../../src/hcl/parser.js';
+import { findTerraform } from '../../src/hcl/terraform.js';
+import { validateFix } from '../../src/hcl/validate.js';
+import { fakeTerraform, removeTempDirs } from './fake-terraform.js';
+import { failure, loadFixtureRepo } from './helpers.js';
+
+let parser: HclParser;
+const files = loadFixtureRepo('repo');
+
+beforeAll(() => {
+  parser = createHclParser({ workers: 2, cacheEntries: 100, cacheEnabled: true });
+});
+afterAll(async () => {
+  await parser.close();
+  await removeTempDirs();
+});
+
+const PAB = {
+  block_public_acls: true,
+  block_public_policy: true,
+  ignore_public_acls: true,
+  restrict_public_buckets: true,
+};
+
+async function proposal(
+  overrides: Record<string, unknown>,
+  source = files,
+): Promise<{ located: LocatedResource; original: string; fixed: string }> {
+  const f = failure(overrides);
+  const located = locateResource(source, await parser.parseAll(source), f);
+  const original = source.get(located.path) ?? '';
+  return { located, original, fixed: applyRequiredState(original, located, f).content };
+}
+
+describe('validateFix', () => {
+  it('accepts a good fix and reports the companion it adds', async () => {
+    const { located, fixed } = await proposal({ required_state: PAB });
+    const result = await validateFix({ files, path: located.path, fixedContent: fixed, located, parser });
+    expect(result).toEqual({
+      ok: true,
+      terraform: 'skipped',
+      added: ['resource.aws_s3_bucket_public_access_block.logs'],
+      checks: [
+        'main.tf parses',
+        'aws_s3_bucket.logs still declared',
+        '6 other block(s) unchanged',
+        'adds resource.aws_s3_bucket_public_access_block.logs',
+        'terraform validate skipped: no terraform binary',
+      ],
+    });
+  });
+
+  it('accepts an in-place attribute fix inside a module folder', async () => {
+    const { located, fixed } = await proposal({
+      resource_arn: 'arn:aws:s3:::acme-archive',
+      required_state: { force_destroy: false },
+    });
+    const result = await validateFix({ files, path: located.path, fixedContent: fixed, located, parser });
+    expect(result).toMatchObject({
+      ok: true,
+      added: [],
+      checks: expect.arrayContaining(['aws_s3_bucket.archive still declared and changed']) as unknown,
+    });
+  });
+
+  it('rejects a fix that breaks the syntax, naming the file', async () => {
+    const { located, fixed } = await proposal({ required_state: PAB });
+    const broken = fixed.replace('bucket = aws_s3_bucket.logs.id', 'bucket = aws_s3_bucket.logs.id {');
+    const result = await validateFix({ files, path: located.path, fixedContent: broken, located, parser });
+    expect(result).toMatchObject({ ok: false, code: 'TFX_HCL_PARSE', terraform: 'skipped' });
+    expect(!result.ok && result.reason).toContain('main.tf');
+  });
+
+  it('rejects a fix that deletes or changes another block', async () => {
+    const { located, original, fixed } = await proposal({ required_state: PAB });
+    const withoutModule = fixed.slice(0, fixed.indexOf('module "storage"'));
+    const deleted = await validateFix({
+      files,
+      path: located.path,
+      fixedContent: withoutModule,
+      located,
+      parser,
+    });
+    expect(deleted).toEqual({
+      ok: false,
+      code: 'TFX_FIX_INVALID',
+      reason: 'the fix removes module.storage, which it must not touch',
+      terraform: 'skipped',
+    });
+    const changed = await validateFix({
+      files,
+      path: located.path,
+      fixedContent: fixed.replace('region = var.region', 'region = "eu-west-1"'),
+      located,
+      parser,
+    });
+    expect(!changed.ok && changed.reason).toBe('the fix changes provider.aws, which it must not touch');
+    const localsTouched = original.replace('prefix = "acme-${var.env}"', 'prefix = "acme"');
+    const locals = await validateFix({
+      files,
+      path: located.path,
+      fixedContent: localsTouched,
+      located,
+      parser,
+    });
+    expect(!locals.ok && locals.reason).toBe('the fix changes locals, which it must not touch');
+  });
+
+  it('rejects a fix that removes the target resource', async () => {
+    const { located, original } = await proposal({ required_state: PAB });
+    const removed = original.slice(0, located.block.start) + original.slice(located.block.end);
+    const result = await validateFix({ files, path: located.path, fixedContent: removed, located, parser });
+    expect(result).toMatchObject({
+      ok: false,
+      code: 'TFX_FIX_INVALID',
+      reason: 'the fix removes aws_s3_bucket.logs',
+    });
+  });
+
+  it('rejects an unchanged file and a comment-only change', async () => {
+    const { located, original } = await proposal({ required_state: PAB });
+    const same = await validateFix({ files, path: located.path, fixedContent: original, located, parser });
+    expect(same).toMatchObject({
+      ok: false,
+      code: 'TFX_FIX_INVALID',
+      reason: 'the fix is empty: the file is unchanged',
+    });
+    const cosmetic = await validateFix({
+      files,
+      path: located.path,
+      fixedContent: original.replace('bucket = "acme-logs"', 'bucket = "acme-logs" # compliant now'),
+      located,
+      parser,
+    });
+    expect(!cosmetic.ok && cosmetic.reason).toMatch(/only comments or formatting/);
+  });
+
+  it('rejects a companion that another file of the module already declares', async () => {
+    const clash = new Map([
+      ...files,
+      ['pab.tf', 'resource "aws_s3_bucket_public_access_block" "logs" {\n  bucket = "other"\n}\n'],
+    ]);
+    const { located, fixed } = await proposal({ required_state: PAB }, clash);
+    const result = await validateFix({
+      files: clash,
+      path: located.path,
+      fixedContent: fixed,
+      located,
+      parser,
+    });
+    expect(!result.ok && result.reason).toBe(
+      'the fix declares resource.aws_s3_bucket_public_access_block.logs (already in pab.tf)',
+    );
+  });
+
+  it('runs terraform in a copy of the tree, in the module directory, with the fix applied', async () => {
+    const fake = await fakeTerraform('validate-json');
+    const terraform = findTerraform(fake.dir);
+    const { located, fixed } = await proposal({
+      resource_arn: 'arn:aws:s3:::acme-archive',
+      required_state: { force_destroy: false },
+    });
+    const result = await validateFix({
+      files,
+      path: located.path,
+      fixedContent: fixed,
+      located,
+      parser,
+      ...(terraform ? { terraform } : {}),
+    });
+    expect(result).toMatchObject({
+      ok: true,
+      terraform: 'passed',
+      checks: expect.arrayContaining(['terraform validate passed']) as unknown,
+    });
+    const calls = await fake.calls();
+    expect(calls).toHaveLength(2);
+    expect(calls[0]).toMatch(/\/modules\/storage init -backend=false .* main\.tf variables\.tf $/);
+  });
+
+  it('rejects a fix terraform finds invalid, and fails closed when init fails', async () => {
+    const terraform = findTerraform((await fakeTerraform('validate-json')).dir);
+    const { located, fixed } = await proposal({
+      resource_arn: 'arn:aws:s3:::acme-archive',
+      required_state: { force_destroy: 'fake-terraform-reject' },
+    });
+    const result = await validateFix({
+      files,
+      path: located.path,
+      fixedContent: fixed,
+      located,
+      parser,
+      ...(terraform ? { terraform } : {}),
+    });
+    expect(result).toEqual({
+      ok: false,
+      code: 'TFX_FIX_INVALID',
+      terraform: 'failed',
+      reason:
+        'terraform validate failed: main.tf:3: Unsupported argument (An argument named "fake" is not expected here.)',
+    });
+    const initFails = findTerraform((await fakeTerraform('init-fails')).dir);
+    const closed = await validateFix({
+      files,
+      path: located.path,
+      fixedContent: fixed,
+      located,
+      parser,
+      ...(initFails ? { terraform: initFails } : {}),
+    });
+    expect(closed).toMatchObject({
+      ok: false,
+      terraform: 'failed',
+      reason: expect.stringMatching(/^terraform init failed/) as unknown,
+    });
+  });
+});
