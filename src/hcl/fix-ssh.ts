@@ -64,13 +64,13 @@ export function fixSshCidr(ctx: FixContext, value: unknown): void {
     if (covers === false || cidrBlocks === undefined) continue;
     let changed = false;
     if (!sameLiteral(cidrBlocks.value, literal)) {
-      const expression = covers === true ? literal : `${covers} ? ${literal} : ${paren(cidrBlocks.value)}`;
+      const expression = covers === true ? literal : `${covers} ? ${literal} : ${cidrBlocks.value}`;
       rule.replaceValue(cidrBlocks, expression);
       changed = true;
     }
     const ipv6 = rule.attribute('ipv6_cidr_blocks');
     if (ipv4Only && ipv6 !== undefined && !sameLiteral(ipv6.value, '[]')) {
-      rule.replaceValue(ipv6, covers === true ? '[]' : `${covers} ? [] : ${paren(ipv6.value)}`);
+      rule.replaceValue(ipv6, covers === true ? '[]' : `${covers} ? [] : ${ipv6.value}`);
       changed = true;
     }
     if (changed) rulesChanged += 1;

@@ -67,6 +67,40 @@ function identitiesOf(label: string, body: HclObject | undefined): { names: Set<
   return { names, arns };
 }
 
+interface FileResource {
+  tfType: string;
+  label: string;
+  block: LocatedResource['block'];
+  names: Set<string>;
+  arns: Set<string>;
+}
+
+/**
+ * Per-file scan results, keyed by the parsed document. The parser's cache hands out the same frozen document
+ * for the same content, so an unchanged file is scanned once however many times it is located in.
+ */
+const scanned = new WeakMap<HclDocument, { content: string; resources: FileResource[] }>();
+
+function fileResources(content: string, doc: HclDocument): FileResource[] {
+  const memo = scanned.get(doc);
+  if (memo !== undefined && memo.content === content) return memo.resources;
+  const resources: FileResource[] = [];
+  const seen = new Map<string, number>(); // duplicate type.label blocks pair with their bodies in order
+  for (const block of scanBlocks(content)) {
+    const [tfType, label] = block.labels;
+    if (block.kind !== 'resource' || tfType === undefined || label === undefined) continue;
+    const nth = seen.get(`${tfType}.${label}`) ?? 0;
+    seen.set(`${tfType}.${label}`, nth + 1);
+    const { start, end, startLine, endLine, text } = block;
+    const { names, arns } = identitiesOf(label, resourceBodies(doc, tfType, label)[nth]);
+    // Frozen: the same block object is handed to every caller that locates this resource.
+    resources.push({ tfType, label, block: Object.freeze({ start, end, startLine, endLine, text }), names, arns });
+  }
+  // Only frozen (parser-cached) documents are shared and immutable, so only they are safe memo keys.
+  if (Object.isFrozen(doc)) scanned.set(doc, { content, resources });
+  return resources;
+}
+
 /**
  * Indexes every resource block of a file set by (type, identity). Build once per unchanged file set and
  * reuse it: locateIn is then a handful of map lookups. `docs` holds the parsed form of each file.
@@ -84,31 +118,23 @@ export function indexResources(
   };
   const paths = [...files.keys()].filter((p) => !isIgnored(p)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   for (const path of paths) {
-    const content = files.get(path) ?? '';
     const doc = docs.get(path);
     if (doc === undefined) {
       throw new TerraFixError('TFX_INTERNAL', `no parsed document for ${path}`, { category: 'permanent' });
     }
-    const seen = new Map<string, number>(); // duplicate type.label blocks pair with bodies in order
-    for (const block of scanBlocks(content)) {
-      const [tfType, label] = block.labels;
-      if (block.kind !== 'resource' || tfType === undefined || label === undefined) continue;
-      const address = `${tfType}.${label}`;
-      const nth = seen.get(address) ?? 0;
-      seen.set(address, nth + 1);
+    const moduleDir = moduleDirOf(path);
+    for (const r of fileResources(files.get(path) ?? '', doc)) {
       const position = resources.length;
-      const { start, end, startLine, endLine, text } = block;
       resources.push({
         path,
-        address,
-        tfType,
-        label,
-        block: { start, end, startLine, endLine, text },
-        moduleDir: moduleDirOf(path),
+        address: `${r.tfType}.${r.label}`,
+        tfType: r.tfType,
+        label: r.label,
+        block: r.block,
+        moduleDir,
       });
-      const { names, arns } = identitiesOf(label, resourceBodies(doc, tfType, label)[nth]);
-      for (const name of names) add(nameKey(tfType, name), position);
-      for (const arn of arns) add(arnKey(tfType, arn), position);
+      for (const name of r.names) add(nameKey(r.tfType, name), position);
+      for (const arn of r.arns) add(arnKey(r.tfType, arn), position);
     }
   }
   return { resources, byIdentity };

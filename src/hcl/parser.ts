@@ -38,6 +38,8 @@ export interface HclParserStats {
 export interface HclParser {
   /** Parsed JSON form of one file; rejects with TFX_HCL_PARSE (permanent) naming the file on a syntax error. */
   parse(path: string, content: string): Promise<HclDocument>;
+  /** The cached document for `content`, synchronously (counted as a hit), or undefined (not counted). */
+  cached(content: string): HclDocument | undefined;
   /** Parses every file in parallel; the result keeps the input's order. */
   parseAll(files: ReadonlyMap<string, string>): Promise<Map<string, HclDocument>>;
   /** Turning the cache off also empties it. */
@@ -105,6 +107,12 @@ export function createHclParser(options: HclParserOptions): HclParser {
 
   return {
     parse,
+    cached(content) {
+      if (!cacheEnabled) return undefined;
+      const hit = cache.get(createHash('sha256').update(content, 'utf8').digest('hex'));
+      if (hit !== undefined) counts.hits += 1;
+      return hit;
+    },
     async parseAll(files) {
       const entries = await Promise.all(
         [...files].map(async ([path, content]) => [path, await parse(path, content)] as const),

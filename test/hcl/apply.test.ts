@@ -333,6 +333,17 @@ describe('applyRequiredState: security group ssh_cidr', () => {
     expect(r.explanation).toContain('restricted 2 ingress rule(s)');
   });
 
+  it('uses a dynamic block iterator’s own expressions in the condition', async () => {
+    const r = await fix(loadFixtureRepo('tricky'), {
+      ...SSH,
+      resource_arn: 'arn:aws:ec2:us-east-1:1:security-group/rules',
+    });
+    expect(r.fixed).toContain(
+      'cidr_blocks = rule.value <= 22 && rule.value >= 22 ? ["10.0.0.0/8"] : ["0.0.0.0/0"]\n',
+    );
+    expect(r.doc).toBeDefined();
+  });
+
   it('changes nothing when no rule admits port 22', async () => {
     const files = new Map([
       [

@@ -57,6 +57,20 @@ describe('scanBlocks', () => {
     const broken = scanBlocks('resource "a" "b" {\n  x = "unterminated\n');
     expect(broken).toHaveLength(1);
   });
+
+  it('is not fooled by heredoc-like strings, near-miss heredoc markers and template directives', () => {
+    const src = loadFixtureRepo('tricky').get('main.tf') ?? '';
+    const blocks = scanBlocks(src);
+    expect(blocks.map((b) => b.labels[1])).toEqual(['one', 'p', 'q', 'rules']);
+    expect(blocks[1]?.text.endsWith('EOTX is not the end\n      EOT\n}')).toBe(true);
+    const one = blocks[0];
+    if (one === undefined) throw new Error('fixture changed');
+    expect(scanBody(src, one).map((i) => (i.type === 'attribute' ? i.value : i.kind))).toEqual([
+      '"tricky-one"',
+      '"use <<EOF here, not a heredoc"',
+      '{ "a{" = "b}", "c" = "${upper("}")}" }',
+    ]);
+  });
 });
 
 describe('lexer', () => {

@@ -24,13 +24,13 @@ async function withFiles(
 }
 
 describe('locateResource', () => {
-  it('agrees with hcl2json on which resource blocks each file declares', () => {
-    for (const [path, content] of files) {
-      const scanned = scanBlocks(content)
-        .filter((b) => b.kind === 'resource')
-        .map((b) => `resource.${b.labels.join('.')}`);
-      const parsed = [...blockEntries(docs.get(path) ?? {}).keys()].filter((k) => k.startsWith('resource.'));
-      expect(scanned.sort()).toEqual(parsed.sort());
+  it('agrees with hcl2json on which blocks each fixture file declares', async () => {
+    const all = new Map([...files, ...loadFixtureRepo('s3'), ...loadFixtureRepo('tricky')]);
+    const allDocs = await parser.parseAll(all);
+    for (const [path, content] of all) {
+      const scanned = scanBlocks(content).map((b) => [b.kind, ...b.labels].join('.'));
+      const parsed = [...blockEntries(allDocs.get(path) ?? {}).keys()];
+      expect(new Set(scanned), path).toEqual(new Set(parsed));
     }
   });
 

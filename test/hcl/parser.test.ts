@@ -32,6 +32,9 @@ describe('createHclParser', () => {
     expect(second).toBe(first);
     expect(parser.stats()).toMatchObject({ hits: 1, misses: 1, entries: 1, parses: 1 });
     expect(Object.isFrozen(first)).toBe(true);
+    expect(parser.cached(GOOD)).toBe(first);
+    expect(parser.cached('locals {}\n')).toBeUndefined();
+    expect(parser.stats()).toMatchObject({ hits: 2, misses: 1, parses: 1 });
   });
 
   it('evicts the least recently used entry', async () => {
