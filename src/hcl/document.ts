@@ -40,6 +40,12 @@ export function resourceBodies(doc: HclDocument, type: string, label: string): r
   return Array.isArray(bodies) ? bodies.filter(isHclObject) : [];
 }
 
+/** The first body of a block entry (a list of bodies), if it is an object. */
+export function firstBody(value: HclValue | undefined): HclObject | undefined {
+  const first: unknown = isHclArray(value) ? value[0] : undefined;
+  return isHclObject(first) ? first : undefined;
+}
+
 /** How many labels each top-level block kind has; other kinds are compared as a whole. */
 const LABEL_DEPTH: Record<string, number> = {
   resource: 2,

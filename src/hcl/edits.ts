@@ -51,12 +51,14 @@ export class BodyEditor {
     this.items = scanBody(content, block, lines);
   }
 
-  /** Indentation for new lines in this body: that of its first item, else the block's plus two spaces. */
+  /** Indentation for new lines in this body: that of its first item on its own line, else the block's plus two spaces. */
   get indent(): string {
     const first = this.items[0];
-    return first === undefined
-      ? `${indentAt(this.content, this.block.start)}  `
-      : indentAt(this.content, first.start);
+    const blockLine = this.content.lastIndexOf('\n', this.block.start - 1);
+    if (first === undefined || this.content.lastIndexOf('\n', first.start - 1) === blockLine) {
+      return `${indentAt(this.content, this.block.start)}  `;
+    }
+    return indentAt(this.content, first.start);
   }
 
   attribute(name: string): HclAttribute | undefined {

@@ -9,7 +9,14 @@ import { tmpdir } from 'node:os';
 import { dirname, join, posix } from 'node:path';
 import { TerraFixError } from '../pipeline/errors.js';
 import { scanBlocks } from './blocks.js';
-import { blockEntries, type HclDocument, sameValue } from './document.js';
+import {
+  blockEntries,
+  firstBody,
+  type HclDocument,
+  type HclValue,
+  literalString,
+  sameValue,
+} from './document.js';
 import type { LocatedResource } from './locate.js';
 import type { HclParser } from './parser.js';
 import type { TerraformRunner } from './terraform.js';
@@ -62,6 +69,24 @@ async function parseFixed(
     }
     throw error;
   }
+}
+
+/**
+ * Companions of the target may change with it: other resource blocks that refer to it (`aws_s3_bucket.logs.id`,
+ * `for_each = aws_s3_bucket.logs`) or name the same literal `bucket`, like an existing public access block.
+ */
+function companionTest(
+  located: LocatedResource,
+  target: HclValue | undefined,
+): (key: string, value: HclValue) => boolean {
+  const address = `${located.tfType}.${located.label}`.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const reference = new RegExp(`(^|[^\\w.-])${address}(?=[.[}\\s,)]|$)`);
+  const bucket = literalString(firstBody(target)?.['bucket']);
+  return (key, value) => {
+    if (!key.startsWith('resource.')) return false;
+    if (reference.test(JSON.stringify(value))) return true;
+    return bucket !== undefined && literalString(firstBody(value)?.['bucket']) === bucket;
+  };
 }
 
 /** Addresses among `added` that another file of the same module already declares. */
@@ -118,14 +143,18 @@ export async function validateFix(input: ValidateFixInput): Promise<FixValidatio
   const after = blockEntries(fixed.doc);
   const targetKey = `resource.${located.tfType}.${located.label}`;
   if (!after.has(targetKey)) return invalid(`the fix removes ${located.address}`);
+  const isCompanion = companionTest(located, before.get(targetKey));
+  const companionsChanged: string[] = [];
   for (const [key, value] of before) {
     if (key === targetKey) continue;
     if (!after.has(key)) return invalid(`the fix removes ${key}, which it must not touch`);
-    if (!sameValue(value, after.get(key))) return invalid(`the fix changes ${key}, which it must not touch`);
+    if (sameValue(value, after.get(key))) continue;
+    if (!isCompanion(key, value)) return invalid(`the fix changes ${key}, which it must not touch`);
+    companionsChanged.push(key);
   }
   const added = [...after.keys()].filter((k) => !before.has(k));
   const targetChanged = !sameValue(before.get(targetKey), after.get(targetKey));
-  if (added.length === 0 && !targetChanged) {
+  if (added.length === 0 && !targetChanged && companionsChanged.length === 0) {
     return invalid(`the fix changes only comments or formatting; ${located.address} is unchanged`);
   }
   const clashing = clashes(input, added);
@@ -133,7 +162,8 @@ export async function validateFix(input: ValidateFixInput): Promise<FixValidatio
   const checks = [
     `${path} parses`,
     `${located.address} still declared${targetChanged ? ' and changed' : ''}`,
-    `${before.size - 1} other block(s) unchanged`,
+    `${before.size - 1 - companionsChanged.length} other block(s) unchanged`,
+    ...companionsChanged.map((c) => `changes companion ${c}`),
     ...added.map((a) => `adds ${a}`),
   ];
   if (input.terraform === undefined) {

@@ -49,35 +49,30 @@ export class WorkerPool {
   /** Parses in a worker; resolves with the worker's answer, rejects only when the worker or pool fails. */
   run(path: string, content: string): Promise<ParseReply> {
     if (this.closed) return Promise.reject(shuttingDown());
-    const slot = this.leastBusy();
-    const worker = slot.worker ?? this.spawn(slot);
-    const id = this.nextId++;
-    return new Promise<ParseReply>((resolve, reject) => {
-      const pending: Pending = { resolve, reject, timer: undefined };
-      if (this.options.timeoutMs > 0) {
-        pending.timer = setTimeout(() => this.timeOut(slot, worker, id), this.options.timeoutMs);
-        pending.timer.unref();
-      }
-      if (slot.inflight.size === 0) worker.ref();
-      slot.inflight.set(id, pending);
-      worker.postMessage({ id, path, content });
-    });
+    return this.send(this.leastBusy(), path, content, this.options.timeoutMs);
   }
 
   /** Starts every worker and waits until each has loaded hcl2json and answered one parse. */
   async warmUp(): Promise<void> {
     if (this.closed) throw shuttingDown();
-    await Promise.all(
-      this.slots.map((slot) => {
-        const worker = slot.worker ?? this.spawn(slot);
-        const id = this.nextId++;
-        return new Promise<ParseReply>((resolve, reject) => {
-          if (slot.inflight.size === 0) worker.ref();
-          slot.inflight.set(id, { resolve, reject, timer: undefined });
-          worker.postMessage({ id, path: 'warmup.tf', content: '' });
-        });
-      }),
-    );
+    // Loading the WASM module legitimately takes longer than a parse: allow at least 30 s.
+    const timeoutMs = this.options.timeoutMs === 0 ? 0 : Math.max(this.options.timeoutMs, 30_000);
+    await Promise.all(this.slots.map((slot) => this.send(slot, 'warmup.tf', '', timeoutMs)));
+  }
+
+  private send(slot: Slot, path: string, content: string, timeoutMs: number): Promise<ParseReply> {
+    const worker = slot.worker ?? this.spawn(slot);
+    const id = this.nextId++;
+    return new Promise<ParseReply>((resolve, reject) => {
+      const pending: Pending = { resolve, reject, timer: undefined };
+      if (timeoutMs > 0) {
+        pending.timer = setTimeout(() => this.timeOut(slot, worker, id, timeoutMs), timeoutMs);
+        pending.timer.unref();
+      }
+      if (slot.inflight.size === 0) worker.ref(); // busy workers keep the process alive until they answer
+      slot.inflight.set(id, pending);
+      worker.postMessage({ id, path, content });
+    });
   }
 
   async close(): Promise<void> {
@@ -129,11 +124,10 @@ export class WorkerPool {
     this.retire(slot, worker, new TerraFixError('TFX_TRANSIENT', message, { category: 'transient', cause }));
   }
 
-  private timeOut(slot: Slot, worker: Worker, id: number): void {
+  private timeOut(slot: Slot, worker: Worker, id: number, ms: number): void {
     const pending = slot.inflight.get(id);
     if (pending === undefined || slot.worker !== worker) return;
     this.settle(slot, id, pending);
-    const ms = this.options.timeoutMs;
     pending.reject(
       new TerraFixError('TFX_TIMEOUT', `HCL parse took longer than ${ms} ms`, { category: 'transient' }),
     );

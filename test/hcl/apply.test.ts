@@ -256,6 +256,30 @@ describe('applyRequiredState: attributes', () => {
     expect(body(r.doc, 'aws_dynamodb_table', 't')['point_in_time_recovery']).toEqual([{ enabled: true }]);
   });
 
+  it('opens up a single-line block to add an attribute', async () => {
+    const r = await fix(s3, {
+      resource_arn: 'arn:aws:s3:::acme-compact',
+      required_state: { force_destroy: false },
+    });
+    expect(r.fixed).toContain(
+      'resource "aws_s3_bucket" "compact" {\n  bucket = "acme-compact"\n  force_destroy = false\n}\n',
+    );
+    const nested = new Map([
+      [
+        'n.tf',
+        'module "m" {\n  source = "./m"\n}\n\n  resource "aws_db_instance" "x" { identifier = "db-x" }\n',
+      ],
+    ]);
+    const r2 = await fix(nested, {
+      resource_type: 'AWS::RDS::DBInstance',
+      resource_arn: 'arn:aws:rds:us-east-1:1:db:db-x',
+      required_state: { identifier: 'db-y', storage_encrypted: true },
+    });
+    expect(r2.fixed).toContain(
+      '  resource "aws_db_instance" "x" {\n    identifier = "db-y"\n    storage_encrypted = true\n  }\n',
+    );
+  });
+
   it('keeps CRLF line endings', async () => {
     const files = new Map([
       ['crlf.tf', 'resource "aws_db_instance" "db" {\r\n  identifier = "crlf-db"\r\n}\r\n'],

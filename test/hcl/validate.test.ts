@@ -66,6 +66,78 @@ describe('validateFix', () => {
     });
   });
 
+  it('accepts the deterministic fix of each load-test template', async () => {
+    const templates: Record<string, unknown>[] = [
+      { resource_arn: 'arn:aws:s3:::acme-logs', required_state: PAB },
+      { resource_arn: 'arn:aws:s3:::acme-logs', required_state: { versioning: 'Enabled' } },
+      {
+        resource_type: 'AWS::IAM::Role',
+        resource_arn: 'arn:aws:iam::123456789012:role/deployer',
+        required_state: { max_session_duration: 3600 },
+      },
+      {
+        resource_type: 'AWS::EC2::SecurityGroup',
+        resource_arn: 'arn:aws:ec2:us-east-1:1:security-group/sg-0abc',
+        resource_details: { name: 'bastion-sg' },
+        required_state: { ssh_cidr: '10.0.0.0/8' },
+      },
+      {
+        resource_type: 'AWS::RDS::DBInstance',
+        resource_arn: 'arn:aws:rds:us-east-1:1:db:orders-db',
+        required_state: { storage_encrypted: true },
+      },
+    ];
+    for (const template of templates) {
+      const { located, fixed } = await proposal(template);
+      const result = await validateFix({ files, path: located.path, fixedContent: fixed, located, parser });
+      expect(result, located.address).toMatchObject({ ok: true });
+    }
+  });
+
+  it('lets a fix edit companions of the target, and nothing else that refers to it', async () => {
+    const s3 = loadFixtureRepo('s3');
+    const { located, fixed } = await proposal(
+      { resource_arn: 'arn:aws:s3:::acme-assets', required_state: { ...PAB, versioning: 'Enabled' } },
+      s3,
+    );
+    const result = await validateFix({ files: s3, path: located.path, fixedContent: fixed, located, parser });
+    expect(result).toMatchObject({
+      ok: true,
+      added: [],
+      checks: expect.arrayContaining([
+        'changes companion resource.aws_s3_bucket_public_access_block.assets',
+        'changes companion resource.aws_s3_bucket_versioning.assets_v',
+      ]) as unknown,
+    });
+    const data = await proposal({
+      resource_arn: 'arn:aws:s3:::data-store',
+      required_state: { force_destroy: true },
+    });
+    const outputTouched = data.fixed.replace(
+      'value = aws_s3_bucket.data.id',
+      'value = aws_s3_bucket.data.arn',
+    );
+    const rejected = await validateFix({
+      files,
+      path: data.located.path,
+      fixedContent: outputTouched,
+      located: data.located,
+      parser,
+    });
+    expect(!rejected.ok && rejected.reason).toBe('the fix changes output.bucket_id, which it must not touch');
+    const sibling = data.fixed.replace('bucket        = "acme-archive"', 'bucket        = "acme-archive-2"');
+    const siblingResult = await validateFix({
+      files,
+      path: data.located.path,
+      fixedContent: sibling,
+      located: data.located,
+      parser,
+    });
+    expect(!siblingResult.ok && siblingResult.reason).toBe(
+      'the fix changes resource.aws_s3_bucket.archive, which it must not touch',
+    );
+  });
+
   it('rejects a fix that breaks the syntax, naming the file', async () => {
     const { located, fixed } = await proposal({ required_state: PAB });
     const broken = fixed.replace('bucket = aws_s3_bucket.logs.id', 'bucket = aws_s3_bucket.logs.id {');
