@@ -94,7 +94,13 @@ function fileResources(content: string, doc: HclDocument): FileResource[] {
     const { start, end, startLine, endLine, text } = block;
     const { names, arns } = identitiesOf(label, resourceBodies(doc, tfType, label)[nth]);
     // Frozen: the same block object is handed to every caller that locates this resource.
-    resources.push({ tfType, label, block: Object.freeze({ start, end, startLine, endLine, text }), names, arns });
+    resources.push({
+      tfType,
+      label,
+      block: Object.freeze({ start, end, startLine, endLine, text }),
+      names,
+      arns,
+    });
   }
   // Only frozen (parser-cached) documents are shared and immutable, so only they are safe memo keys.
   if (Object.isFrozen(doc)) scanned.set(doc, { content, resources });
