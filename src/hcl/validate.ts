@@ -89,17 +89,14 @@ function companionTest(
   };
 }
 
+const isIgnored = (path: string): boolean => /(^|\/)\.terraform\//.test(path);
+
 /** Addresses among `added` that another file of the same module already declares. */
 function clashes(input: ValidateFixInput, added: readonly string[]): string[] {
   const wanted = new Set(added);
   const found: string[] = [];
   for (const [path, content] of input.files) {
-    if (
-      path === input.path ||
-      posix.dirname(path) !== input.located.moduleDir ||
-      path.includes('.terraform/')
-    )
-      continue;
+    if (path === input.path || posix.dirname(path) !== input.located.moduleDir || isIgnored(path)) continue;
     for (const block of scanBlocks(content)) {
       const address = [block.kind, ...block.labels].join('.');
       if (wanted.has(address)) found.push(`${address} (already in ${path})`);
@@ -113,21 +110,29 @@ async function runTerraform(
   input: ValidateFixInput,
   terraform: TerraformRunner,
 ): Promise<FixValidation | undefined> {
-  const root = await mkdtemp(join(tmpdir(), 'terrafix-validate-'));
+  let root: string | undefined;
   try {
+    root = await mkdtemp(join(tmpdir(), 'terrafix-validate-'));
     for (const [path, content] of input.files) {
       const normalized = posix.normalize(path);
-      if (normalized.startsWith('../') || posix.isAbsolute(normalized))
-        return invalid(`unsafe file path ${path}`);
-      if (normalized.startsWith('.terraform/') || normalized.includes('/.terraform/')) continue;
+      if (normalized === '..' || normalized.startsWith('../') || posix.isAbsolute(normalized)) {
+        return invalid(`unsafe file path ${path}`, 'failed');
+      }
+      if (isIgnored(normalized)) continue;
       const target = join(root, ...normalized.split('/'));
       await mkdir(dirname(target), { recursive: true });
       await writeFile(target, path === input.path ? input.fixedContent : content, 'utf8');
     }
     const check = await terraform.validate(join(root, ...input.located.moduleDir.split('/')));
     return check.ok ? undefined : invalid(`terraform ${check.stage} failed: ${check.reason}`, 'failed');
+  } catch (error) {
+    // Fail closed: a fix that could not be checked is not a valid fix.
+    return invalid(
+      `terraform could not run: ${error instanceof Error ? error.message : String(error)}`,
+      'failed',
+    );
   } finally {
-    await rm(root, { recursive: true, force: true });
+    if (root !== undefined) await rm(root, { recursive: true, force: true });
   }
 }
 

@@ -274,6 +274,20 @@ describe('validateFix', () => {
       reason:
         'terraform validate failed: main.tf:3: Unsupported argument (An argument named "fake" is not expected here.)',
     });
+    const escaping = new Map([...files, ['../outside.tf', 'locals {}\n']]);
+    const unsafe = await validateFix({
+      files: escaping,
+      path: located.path,
+      fixedContent: fixed,
+      located,
+      parser,
+      ...(terraform ? { terraform } : {}),
+    });
+    expect(unsafe).toMatchObject({
+      ok: false,
+      terraform: 'failed',
+      reason: 'unsafe file path ../outside.tf',
+    });
     const initFails = findTerraform((await fakeTerraform('init-fails')).dir);
     const closed = await validateFix({
       files,
