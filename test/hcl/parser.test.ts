@@ -6,10 +6,10 @@ import { PARSER_WORKER_SOURCE } from '../../src/hcl/parser-worker-source.js';
 const GOOD = 'resource "aws_s3_bucket" "logs" {\n  bucket = "acme-logs"\n}\n';
 const BAD = 'resource "aws_s3_bucket" "logs" {\n  bucket = "acme-logs"\n';
 
-/** The real worker, except that a request whose content is CRASH kills the thread and HANG never answers. */
+/** The real worker, except that CRASH kills the thread, HANG never answers and SPIN blocks the thread for good. */
 const TESTABLE_SOURCE = PARSER_WORKER_SOURCE.replace(
   "parentPort.on('message', (request) => {",
-  "parentPort.on('message', (request) => {\n  if (request.content === 'CRASH') process.exit(7);\n  if (request.content === 'HANG') return;",
+  "parentPort.on('message', (request) => {\n  if (request.content === 'CRASH') process.exit(7);\n  if (request.content === 'HANG') return;\n  if (request.content === 'SPIN') for (;;);",
 );
 
 let parser: HclParser | undefined;
@@ -139,6 +139,24 @@ describe('createHclParser', () => {
     expect(parser.stats().workerRestarts).toBe(1);
     await parser.warmUp(); // the replacement's first parse loads WASM, which may take longer than 400 ms
     await expect(parser.parse('a.tf', GOOD)).resolves.toBeDefined();
+  });
+
+  it('sends work to the least busy worker, so one stuck parse does not block others', async () => {
+    parser = createHclParser({
+      workers: 2,
+      cacheEntries: 10,
+      cacheEnabled: false,
+      timeoutMs: 5_000,
+      workerSource: TESTABLE_SOURCE,
+    });
+    await parser.warmUp();
+    // SPIN blocks its worker's thread: a request queued behind it would time out after 5 s.
+    const stuck = expect(parser.parse('spin.tf', 'SPIN')).rejects.toMatchObject({
+      code: 'TFX_SHUTTING_DOWN',
+    });
+    for (let i = 0; i < 3; i += 1) await expect(parser.parse('a.tf', GOOD)).resolves.toBeDefined();
+    await parser.close();
+    await stuck;
   });
 
   it('does not respawn in a loop when workers die before answering', async () => {
