@@ -38,12 +38,16 @@ export function apiServerApp(runtime: ApiRuntime): FastifyPluginAsync {
 
     app.setErrorHandler((error: FastifyError | TerraFixError, request, reply) => {
       if (error instanceof TerraFixError && error.category === 'validation') {
-        return reply.code(400).send({ error: error.message, code: error.code, issues: issuesOf(error) ?? [] });
+        return reply
+          .code(400)
+          .send({ error: error.message, code: error.code, issues: issuesOf(error) ?? [] });
       }
       const status = 'statusCode' in error && typeof error.statusCode === 'number' ? error.statusCode : 500;
       if (status < 500) {
         // fastify's own 4xx: malformed JSON, body too large, unsupported media type.
-        return reply.code(status).send({ error: redactText(error.message), code: error.code ?? 'TFX_BAD_REQUEST' });
+        return reply
+          .code(status)
+          .send({ error: redactText(error.message), code: error.code ?? 'TFX_BAD_REQUEST' });
       }
       request.log.error({ err: error }, 'Unhandled error in request');
       return reply.code(500).send({ error: 'Internal server error', code: 'TFX_INTERNAL' });

@@ -34,7 +34,9 @@ const MESSAGES = {
 /** The JSON body for one processed failure (`/webhook`, `/batch` items, `/jobs/:id`). */
 export function resultView(result: ProcessResult) {
   const { outcome } = result;
-  const timings = Object.fromEntries(Object.entries(result.timings).map(([k, v]) => [k, Math.round(v * 1000) / 1000]));
+  const timings = Object.fromEntries(
+    Object.entries(result.timings).map(([k, v]) => [k, Math.round(v * 1000) / 1000]),
+  );
   const base = {
     success: isSuccess(outcome),
     outcome: outcome.kind,
@@ -53,14 +55,25 @@ export function resultView(result: ProcessResult) {
         message: MESSAGES.completed,
       };
     case 'skipped_duplicate':
-      return { ...base, pr_url: null, status: outcome.status, reason: outcome.reason, message: MESSAGES.skipped_duplicate };
+      return {
+        ...base,
+        pr_url: null,
+        status: outcome.status,
+        reason: outcome.reason,
+        message: MESSAGES.skipped_duplicate,
+      };
     case 'skipped_resolved':
       return { ...base, pr_url: null, message: MESSAGES.skipped_resolved };
     case 'failed':
       return {
         ...base,
         pr_url: null,
-        error: { code: outcome.code, category: outcome.category, stage: outcome.stage, message: outcome.message },
+        error: {
+          code: outcome.code,
+          category: outcome.category,
+          stage: outcome.stage,
+          message: outcome.message,
+        },
         message: 'Processing failed',
       };
   }

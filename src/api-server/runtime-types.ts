@@ -6,6 +6,7 @@ import type { ProcessResult } from '../pipeline/outcome.js';
 import type { JobQueue } from '../queue/port.js';
 import type { StateStore } from '../state/port.js';
 import type { IntakeStats } from './intake-stats.js';
+import type { TerraformAvailability } from '../hcl/terraform-gate.js';
 
 /** Mock-mode controls behind `POST /configure`. */
 export interface MockControls {
@@ -16,7 +17,8 @@ export interface MockControls {
   injected(): Record<string, unknown>;
   /** What the simulated GitHub recorded (PRs created and reused). */
   publisherLog(): { created: number; reused: number };
-  reset(): void;
+  /** Zeroes injected-fault and publisher counters; with clearState also forgets simulated open PRs. */
+  reset(options: { clearState: boolean }): void;
 }
 
 /** Everything the HTTP layer needs, built by the composition root (runtime.ts) or by tests. */
@@ -29,6 +31,8 @@ export interface ApiRuntime {
   readonly state: StateStore;
   readonly mock: MockControls | undefined;
   readonly stateBackend: 'memory' | 'redis';
+  /** Whether fixes get `terraform validate` here, and why not. */
+  terraform(): TerraformAvailability;
   /** Parse cache figures for `/status`. */
   parseCache(): { enabled: boolean; hits: number; misses: number; entries: number };
   /** Stops admitting, waits for accepted work (bounded by the shutdown timeout), then releases resources. */

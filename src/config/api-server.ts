@@ -21,6 +21,9 @@ const schema = z.object({
   REDIS_URL: envRedisUrl.optional(),
   STATE_RETENTION_DAYS: envInt(1, 3650).default(7),
   LOG_LEVEL: envLogLevel.default('info'),
+  TERRAFIX_TERRAFORM_VALIDATE: z.enum(['auto', 'off', 'required']).default('auto'),
+  TERRAFIX_TERRAFORM_PLUGIN_DIR: z.string().trim().min(1).optional(),
+  TERRAFIX_TERRAFORM_CONCURRENCY: envInt(1, 64).default(2),
   PATH: z.string().optional(),
 });
 
@@ -37,8 +40,48 @@ export interface ApiServerConfig {
   redisUrl: string | undefined;
   retentionSeconds: number;
   logLevel: z.infer<typeof envLogLevel>;
-  /** Searched for a terraform binary; undefined means none. */
+  terraform: TerraformSettings;
+}
+
+export interface TerraformSettings {
+  mode: 'auto' | 'off' | 'required';
+  concurrency: number;
+  /** Searched for a terraform binary. */
   path: string | undefined;
+  /**
+   * The environment terraform runs with: PATH, HOME, TMPDIR and TF_* only (no tokens reach it), plus
+   * TF_CLI_ARGS_init=-plugin-dir=... when TERRAFIX_TERRAFORM_PLUGIN_DIR is set (air-gapped providers).
+   */
+  env: Record<string, string>;
+}
+
+function terraformSettings(
+  env: Env,
+  e: {
+    TERRAFIX_TERRAFORM_VALIDATE: TerraformSettings['mode'];
+    TERRAFIX_TERRAFORM_PLUGIN_DIR?: string | undefined;
+    TERRAFIX_TERRAFORM_CONCURRENCY: number;
+    PATH?: string | undefined;
+  },
+): TerraformSettings {
+  const passed: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (
+      value !== undefined &&
+      (key === 'PATH' || key === 'HOME' || key === 'TMPDIR' || key.startsWith('TF_'))
+    )
+      passed[key] = value;
+  }
+  if (e.TERRAFIX_TERRAFORM_PLUGIN_DIR !== undefined) {
+    passed.TF_CLI_ARGS_init =
+      `${passed.TF_CLI_ARGS_init ?? ''} -plugin-dir=${e.TERRAFIX_TERRAFORM_PLUGIN_DIR}`.trim();
+  }
+  return {
+    mode: e.TERRAFIX_TERRAFORM_VALIDATE,
+    concurrency: e.TERRAFIX_TERRAFORM_CONCURRENCY,
+    path: e.PATH,
+    env: passed,
+  };
 }
 
 /** The API server's configuration from `env`; throws a TFX_CONFIG error naming each bad variable. */
@@ -48,7 +91,11 @@ export function loadApiServerConfig(env: Env): ApiServerConfig {
     mockMode: e.TERRAFIX_MOCK_MODE,
     port: e.TERRAFIX_API_PORT,
     host: e.TERRAFIX_API_HOST,
-    mock: { latencyMs: e.TERRAFIX_MOCK_LATENCY_MS, failureRate: e.TERRAFIX_MOCK_FAILURE_RATE, seed: e.TERRAFIX_MOCK_SEED },
+    mock: {
+      latencyMs: e.TERRAFIX_MOCK_LATENCY_MS,
+      failureRate: e.TERRAFIX_MOCK_FAILURE_RATE,
+      seed: e.TERRAFIX_MOCK_SEED,
+    },
     queue: { workers: e.TERRAFIX_WORKERS, limit: e.TERRAFIX_QUEUE_LIMIT },
     batchMax: e.TERRAFIX_BATCH_MAX,
     bodyLimitBytes: e.TERRAFIX_BODY_LIMIT_BYTES,
@@ -61,6 +108,6 @@ export function loadApiServerConfig(env: Env): ApiServerConfig {
     redisUrl: e.REDIS_URL,
     retentionSeconds: e.STATE_RETENTION_DAYS * 86_400,
     logLevel: e.LOG_LEVEL,
-    path: e.PATH,
+    terraform: terraformSettings(env, e),
   };
 }

@@ -19,7 +19,11 @@ export function parseArn(arn: string): ArnParts | undefined {
   if (parts.length < 6 || parts[0] !== 'arn') return undefined;
   const [, partition = '', service = '', region = '', account = ''] = parts;
   const resource = parts.slice(5).join(':');
-  const name = resource.split(/[/:]/).filter((s) => s.length > 0).at(-1) ?? '';
+  const name =
+    resource
+      .split(/[/:]/)
+      .filter((s) => s.length > 0)
+      .at(-1) ?? '';
   if (name === '') return undefined;
   return { partition, service, region, account, resource, name };
 }

@@ -196,3 +196,27 @@ export function locateResource(
 ): LocatedResource {
   return locateIn(indexResources(files, docs), failure);
 }
+
+/** The resource block `address` (`type.label`) in one file's text, for callers that hold only the text. */
+export function locateByAddress(path: string, content: string, address: string): LocatedResource {
+  const dot = address.indexOf('.');
+  const tfType = address.slice(0, dot);
+  const label = address.slice(dot + 1);
+  const block = scanBlocks(content).find(
+    (b) => b.kind === 'resource' && b.labels[0] === tfType && b.labels[1] === label,
+  );
+  if (dot <= 0 || block === undefined) {
+    throw new TerraFixError('TFX_RESOURCE_NOT_FOUND', `${address} is not declared in ${path}`, {
+      category: 'permanent',
+    });
+  }
+  const { start, end, startLine, endLine, text } = block;
+  return {
+    path,
+    address,
+    tfType,
+    label,
+    block: { start, end, startLine, endLine, text },
+    moduleDir: moduleDirOf(path),
+  };
+}

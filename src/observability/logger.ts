@@ -30,7 +30,11 @@ export function createLogger(level: LogLevel, destination?: pino.DestinationStre
       serializers: {
         err: (err: unknown) => {
           const s = pino.stdSerializers.err(err as Error);
-          return { ...s, message: redactText(s.message), stack: s.stack === undefined ? undefined : redactText(s.stack) };
+          return {
+            ...s,
+            message: redactText(s.message),
+            stack: s.stack === undefined ? undefined : redactText(s.stack),
+          };
         },
       },
     },

@@ -4,7 +4,9 @@ import type { PipelineObserver } from '../pipeline/observer.js';
 import { type ExternalStage, isExternalStage, type Stage, STAGES, TOTAL_STAGE } from '../pipeline/stages.js';
 
 /** Seconds buckets from 0.5 ms to 60 s: covers a cached parse and a slow model call. */
-const STAGE_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+const STAGE_BUCKETS = [
+  0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60,
+];
 
 export interface GaugeSources {
   queueDepth: () => number;
@@ -37,19 +39,39 @@ export class Metrics {
     const counter = <L extends string = never>(name: string, help: string, labelNames: readonly L[] = []) =>
       new client.Counter<L>({ name, help, labelNames, registers });
     this.failuresProcessed = counter('failures_processed_total', 'Failures processed to an outcome');
-    this.failuresSuccessful = counter('failures_successful_total', 'Failures remediated (PR opened or reused)');
-    this.failuresSkipped = counter('failures_skipped_total', 'Failures skipped (duplicate or no longer failing)');
-    this.failuresFailed = counter('failures_failed_total', 'Failures that ended in an error, by error code', ['code']);
-    this.prsCreated = counter('prs_created_total', 'Pull requests created (not reused)');
-    this.apiErrors = counter('api_errors_total', 'Errors returned by external services, by service', ['service']);
-    this.retries = counter('retries_total', 'Retries of external calls, by stage', ['stage']);
-    this.dedupHits = counter('terrafix_dedup_hits_total', 'Failures skipped because their key was already claimed or done');
-    this.injectedFaults = counter('terrafix_injected_faults_total', 'Faults injected in mock mode, by stage and kind', [
-      'stage',
-      'kind',
+    this.failuresSuccessful = counter(
+      'failures_successful_total',
+      'Failures remediated (PR opened or reused)',
+    );
+    this.failuresSkipped = counter(
+      'failures_skipped_total',
+      'Failures skipped (duplicate or no longer failing)',
+    );
+    this.failuresFailed = counter('failures_failed_total', 'Failures that ended in an error, by error code', [
+      'code',
     ]);
-    this.requests = counter('terrafix_requests_total', 'Intake requests (/webhook, /batch) by result', ['status']);
-    this.queueRejections = counter('terrafix_queue_rejections_total', 'Requests refused by the bounded queue', ['reason']);
+    this.prsCreated = counter('prs_created_total', 'Pull requests created (not reused)');
+    this.apiErrors = counter('api_errors_total', 'Errors returned by external services, by service', [
+      'service',
+    ]);
+    this.retries = counter('retries_total', 'Retries of external calls, by stage', ['stage']);
+    this.dedupHits = counter(
+      'terrafix_dedup_hits_total',
+      'Failures skipped because their key was already claimed or done',
+    );
+    this.injectedFaults = counter(
+      'terrafix_injected_faults_total',
+      'Faults injected in mock mode, by stage and kind',
+      ['stage', 'kind'],
+    );
+    this.requests = counter('terrafix_requests_total', 'Intake requests (/webhook, /batch) by result', [
+      'status',
+    ]);
+    this.queueRejections = counter(
+      'terrafix_queue_rejections_total',
+      'Requests refused by the bounded queue',
+      ['reason'],
+    );
     new client.Gauge({
       name: 'queue_depth',
       help: 'Failures waiting for a worker',

@@ -30,7 +30,10 @@ export class RateWindow {
       const i = ((s % this.buckets.length) + this.buckets.length) % this.buckets.length;
       if (this.stamps[i] === s) total += this.buckets[i] ?? 0;
     }
-    const elapsed = sinceMs === undefined ? this.windowSeconds : Math.min(this.windowSeconds, Math.floor((nowMs - sinceMs) / 1000));
+    const elapsed =
+      sinceMs === undefined
+        ? this.windowSeconds
+        : Math.min(this.windowSeconds, Math.floor((nowMs - sinceMs) / 1000));
     return elapsed <= 0 ? 0 : total / elapsed;
   }
 

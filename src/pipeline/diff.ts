@@ -24,7 +24,11 @@ export function unifiedDiff(path: string, before: string, after: string, context
   for (let i = endA + 1; i <= toA; i++) lines.push(` ${a[i]}`);
   const countA = toA - from + 1;
   const countB = toB - from + 1;
-  return [`--- a/${path}`, `+++ b/${path}`, `@@ -${from + 1},${countA} +${from + 1},${countB} @@`, ...lines, ''].join(
-    '\n',
-  );
+  return [
+    `--- a/${path}`,
+    `+++ b/${path}`,
+    `@@ -${from + 1},${countA} +${from + 1},${countB} @@`,
+    ...lines,
+    '',
+  ].join('\n');
 }

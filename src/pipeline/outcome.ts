@@ -4,13 +4,31 @@ import type { Stage, StageTimings } from './stages.js';
 
 /** Every way processing a failure can end. Metrics, state and reports switch on `kind` exhaustively. */
 export type Outcome =
-  | { kind: 'completed'; prUrl: string; prNumber: number; reused: boolean; changedAttributes: string[]; validation: string }
+  | {
+      kind: 'completed';
+      prUrl: string;
+      prNumber: number;
+      reused: boolean;
+      changedAttributes: string[];
+      validation: string;
+    }
   | { kind: 'skipped_duplicate'; status: FailureStatus; reason: string }
   | { kind: 'skipped_resolved' }
-  | { kind: 'failed'; code: ErrorCode; category: ErrorCategory; stage: Stage | 'claim' | 'record'; message: string };
+  | {
+      kind: 'failed';
+      code: ErrorCode;
+      category: ErrorCategory;
+      stage: Stage | 'claim' | 'record';
+      message: string;
+    };
 
 export type OutcomeKind = Outcome['kind'];
-export const OUTCOME_KINDS = ['completed', 'skipped_duplicate', 'skipped_resolved', 'failed'] as const satisfies readonly OutcomeKind[];
+export const OUTCOME_KINDS = [
+  'completed',
+  'skipped_duplicate',
+  'skipped_resolved',
+  'failed',
+] as const satisfies readonly OutcomeKind[];
 
 export interface ProcessResult {
   /** Failure key (sha256 hex of `test_id-resource_arn`). */

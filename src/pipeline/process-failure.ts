@@ -71,7 +71,12 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   function external<T>(run: Run, stage: Stage, call: (ctx: CallContext) => Promise<T>): Promise<T> {
     return timed(run, stage, () =>
       runWithRetry(
-        (attempt) => call(run.signal === undefined ? { key: run.key, attempt } : { key: run.key, attempt, signal: run.signal }),
+        (attempt) =>
+          call(
+            run.signal === undefined
+              ? { key: run.key, attempt }
+              : { key: run.key, attempt, signal: run.signal },
+          ),
         deps.retry(),
         {
           ...(deps.sleep === undefined ? {} : { sleep: deps.sleep }),
@@ -85,14 +90,26 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     );
   }
 
-  async function steps(failure: Failure, run: Run, keepDiff: boolean): Promise<Omit<ProcessResult, 'key' | 'timings' | 'retries'>> {
+  async function steps(
+    failure: Failure,
+    run: Run,
+    keepDiff: boolean,
+  ): Promise<Omit<ProcessResult, 'key' | 'timings' | 'retries'>> {
     run.stage = 'claim';
-    const claim = await deps.state.claim(run.key, { test_id: failure.test_id, resource_arn: failure.resource_arn });
-    if (!claim.claimed) return { outcome: { kind: 'skipped_duplicate', status: claim.status, reason: claim.reason } };
+    const claim = await deps.state.claim(run.key, {
+      test_id: failure.test_id,
+      resource_arn: failure.resource_arn,
+    });
+    if (!claim.claimed)
+      return { outcome: { kind: 'skipped_duplicate', status: claim.status, reason: claim.reason } };
 
     const confirmed = await external(run, 'fetch_vanta', (ctx) => deps.source.confirm(failure, ctx));
     if (!confirmed.stillFailing) {
-      await deps.state.fail(run.key, { code: 'TFX_RESOLVED', message: 'test no longer failing', retryable: true });
+      await deps.state.fail(run.key, {
+        code: 'TFX_RESOLVED',
+        message: 'test no longer failing',
+        retryable: true,
+      });
       return { outcome: { kind: 'skipped_resolved' } };
     }
 
@@ -106,15 +123,22 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       deps.checkout.checkout({ repo, sizeHint: repoSizeOf(failure), failure }, ctx),
     );
     try {
-      const files = await workspace.terraformFiles();
-      const target = await timed(run, 'parse_terraform', () => deps.analyzer.locate(files, failure));
-      const content = files.get(target.path) ?? '';
+      const tree = { revision: workspace.revision, files: await workspace.terraformFiles() };
+      const target = await timed(run, 'parse_terraform', () => deps.analyzer.locate(tree, failure));
+      const content = tree.files.get(target.path) ?? '';
       const fix = await external(run, 'bedrock_inference', (ctx) =>
-        deps.generator.generate({ failure, path: target.path, content, address: target.address, block: target.block }, ctx),
+        deps.generator.generate(
+          { failure, path: target.path, content, address: target.address, block: target.block },
+          ctx,
+        ),
       );
-      const check = await timed(run, 'validate_fix', () => deps.analyzer.validate(files, target, fix.fixedContent));
+      const check = await timed(run, 'validate_fix', () =>
+        deps.analyzer.validate(tree, target, fix.fixedContent),
+      );
       if (!check.ok) {
-        throw new TerraFixError(check.code, `fix for ${target.address} rejected: ${check.reason}`, { category: 'permanent' });
+        throw new TerraFixError(check.code, `fix for ${target.address} rejected: ${check.reason}`, {
+          category: 'permanent',
+        });
       }
       await workspace.writeFile(target.path, fix.fixedContent);
       const draft = buildDraft(failure, run.key, repo, target.path, fix, check.summary);
@@ -142,7 +166,11 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   async function recordFailure(run: Run, error: TerraFixError): Promise<void> {
     if (run.stage === 'claim') return; // nothing was claimed
     try {
-      await deps.state.fail(run.key, { code: error.code, message: error.message, retryable: error.retryable });
+      await deps.state.fail(run.key, {
+        code: error.code,
+        message: error.message,
+        retryable: error.retryable,
+      });
     } catch (storeError) {
       // The claim lease expires on its own; the outcome still reaches the caller.
       deps.logger.error({ err: storeError, key: run.key }, 'Recording a failed outcome failed');
@@ -152,7 +180,13 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
   return {
     async process(failure, options = {}) {
       const start = performance.now();
-      const run: Run = { key: failureKey(failure), timings: {}, retries: {}, stage: 'claim', signal: options.signal };
+      const run: Run = {
+        key: failureKey(failure),
+        timings: {},
+        retries: {},
+        stage: 'claim',
+        signal: options.signal,
+      };
       let partial: Omit<ProcessResult, 'key' | 'timings' | 'retries'>;
       try {
         partial = await steps(failure, run, options.keepDiff ?? false);
@@ -160,9 +194,18 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
         const error = toTerraFixError(thrown);
         await recordFailure(run, error);
         partial = {
-          outcome: { kind: 'failed', code: error.code, category: error.category, stage: run.stage, message: error.message },
+          outcome: {
+            kind: 'failed',
+            code: error.code,
+            category: error.category,
+            stage: run.stage,
+            message: error.message,
+          },
         };
-        deps.logger.warn({ key: run.key, stage: run.stage, code: error.code, err: error }, 'Failure processing failed');
+        deps.logger.warn(
+          { key: run.key, stage: run.stage, code: error.code, err: error },
+          'Failure processing failed',
+        );
       }
       run.timings.total_processing = performance.now() - start;
       const result: ProcessResult = { key: run.key, timings: run.timings, retries: run.retries, ...partial };

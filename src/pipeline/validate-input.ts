@@ -16,7 +16,12 @@ export function fieldIssues(error: z.ZodError, prefix?: string): FieldIssue[] {
 }
 
 /** Parses `input` or throws a validation TerraFixError whose message names every bad field. */
-export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, what: string, prefix?: string): z.output<S> {
+export function parseOrThrow<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  what: string,
+  prefix?: string,
+): z.output<S> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const issues = fieldIssues(result.error, prefix);

@@ -26,7 +26,11 @@ export interface FailureState {
 
 export type ClaimResult =
   | { claimed: true; attempts: number }
-  | { claimed: false; status: FailureStatus; reason: 'completed' | 'in_progress' | 'failed_permanently' | 'attempts_exhausted' };
+  | {
+      claimed: false;
+      status: FailureStatus;
+      reason: 'completed' | 'in_progress' | 'failed_permanently' | 'attempts_exhausted';
+    };
 
 export interface StateStoreOptions {
   /** TTL of completed/failed records (STATE_RETENTION_DAYS × 86400 s). */

@@ -16,6 +16,11 @@ export function healthRoutes(app: FastifyInstance, runtime: ApiRuntime): void {
     const ready = !draining && stateStore === 'connected';
     return reply
       .code(ready ? 200 : 503)
-      .send({ status: ready ? 'ready' : 'not ready', state_store: stateStore, backend: runtime.stateBackend, draining });
+      .send({
+        status: ready ? 'ready' : 'not ready',
+        state_store: stateStore,
+        backend: runtime.stateBackend,
+        draining,
+      });
   });
 }

@@ -28,7 +28,8 @@ function validationError(field: string, message: string, issues = [{ field, mess
 }
 
 function parseFailure(value: unknown, prefix?: string) {
-  if (!isPlainObject(value)) return { ok: false as const, body: validationError(prefix ?? '(root)', 'expected a JSON object') };
+  if (!isPlainObject(value))
+    return { ok: false as const, body: validationError(prefix ?? '(root)', 'expected a JSON object') };
   const parsed = failureSchema.safeParse(value);
   if (parsed.success) return { ok: true as const, failure: parsed.data };
   const issues = fieldIssues(parsed.error, prefix);
@@ -46,7 +47,11 @@ export function intakeRoutes(app: FastifyInstance, runtime: ApiRuntime): void {
     return reply.code(code).send(body);
   }
 
-  function refuse(reply: FastifyReply, start: number, admission: Extract<Admission<ProcessResult>, { accepted: false }>) {
+  function refuse(
+    reply: FastifyReply,
+    start: number,
+    admission: Extract<Admission<ProcessResult>, { accepted: false }>,
+  ) {
     runtime.metrics.queueRejections.inc({ reason: admission.reason });
     const seconds = Math.max(1, Math.ceil(admission.retryAfterMs / 1000));
     void reply.header('retry-after', String(seconds));
@@ -67,13 +72,20 @@ export function intakeRoutes(app: FastifyInstance, runtime: ApiRuntime): void {
     }));
     void reply.header('preference-applied', 'respond-async');
     if (views.length === 1 && views[0] !== undefined) void reply.header('location', views[0].status_url);
-    return finish(reply, start, 'success', 202, views.length === 1 ? { accepted: true, ...views[0] } : { accepted: true, jobs: views });
+    return finish(
+      reply,
+      start,
+      'success',
+      202,
+      views.length === 1 ? { accepted: true, ...views[0] } : { accepted: true, jobs: views },
+    );
   }
 
   app.post('/webhook', async (request, reply) => {
     const start = performance.now();
     const asyncMode = wantsAsync(request);
-    if (typeof asyncMode === 'object') return finish(reply, start, 'rejected', 400, validationError('mode', asyncMode.error));
+    if (typeof asyncMode === 'object')
+      return finish(reply, start, 'rejected', 400, validationError('mode', asyncMode.error));
     const parsed = parseFailure(request.body);
     if (!parsed.ok) return finish(reply, start, 'rejected', 400, parsed.body);
     const admission = queue.submit([parsed.failure]);
@@ -89,12 +101,27 @@ export function intakeRoutes(app: FastifyInstance, runtime: ApiRuntime): void {
   app.post('/batch', async (request, reply) => {
     const start = performance.now();
     const asyncMode = wantsAsync(request);
-    if (typeof asyncMode === 'object') return finish(reply, start, 'rejected', 400, validationError('mode', asyncMode.error));
+    if (typeof asyncMode === 'object')
+      return finish(reply, start, 'rejected', 400, validationError('mode', asyncMode.error));
     const body: unknown = request.body;
-    if (!Array.isArray(body)) return finish(reply, start, 'rejected', 400, validationError('(root)', 'Expected array of failures'));
-    if (body.length === 0) return finish(reply, start, 'rejected', 400, validationError('(root)', 'at least one failure is required'));
+    if (!Array.isArray(body))
+      return finish(reply, start, 'rejected', 400, validationError('(root)', 'Expected array of failures'));
+    if (body.length === 0)
+      return finish(
+        reply,
+        start,
+        'rejected',
+        400,
+        validationError('(root)', 'at least one failure is required'),
+      );
     if (body.length > runtime.config.batchMax) {
-      return finish(reply, start, 'rejected', 400, validationError('(root)', `at most ${runtime.config.batchMax} failures per batch`));
+      return finish(
+        reply,
+        start,
+        'rejected',
+        400,
+        validationError('(root)', `at most ${runtime.config.batchMax} failures per batch`),
+      );
     }
     const parsed = body.map((item, i) => parseFailure(item, String(i)));
     const valid = parsed.flatMap((p) => (p.ok ? [p.failure] : []));
@@ -106,9 +133,18 @@ export function intakeRoutes(app: FastifyInstance, runtime: ApiRuntime): void {
       const items = parsed.map((p) => {
         if (!p.ok) return { accepted: false, ...p.body };
         const job = jobs[next++];
-        return { accepted: true, job_id: job?.id, status_url: `/jobs/${job?.id}`, failure_hash: failureKey(p.failure) };
+        return {
+          accepted: true,
+          job_id: job?.id,
+          status_url: `/jobs/${job?.id}`,
+          failure_hash: failureKey(p.failure),
+        };
       });
-      return finish(reply, start, 'success', 202, { total: items.length, accepted: jobs.length, results: items });
+      return finish(reply, start, 'success', 202, {
+        total: items.length,
+        accepted: jobs.length,
+        results: items,
+      });
     }
     const results = await Promise.all(jobs.map((j) => j.done));
     let successful = 0;
@@ -137,12 +173,15 @@ export function intakeRoutes(app: FastifyInstance, runtime: ApiRuntime): void {
   app.get('/jobs/:id', async (request, reply) => {
     const { id } = request.params as { id: string };
     const job = queue.get(id);
-    if (job === undefined) return reply.code(404).send({ error: 'Job not found (unknown or expired)', code: 'TFX_NOT_FOUND' });
+    if (job === undefined)
+      return reply.code(404).send({ error: 'Job not found (unknown or expired)', code: 'TFX_NOT_FOUND' });
     return {
       job_id: job.id,
       state: job.state,
       enqueued_at: new Date(job.enqueuedAt).toISOString(),
-      ...(job.result === undefined ? {} : { http_status: httpStatusOf(job.result), result: resultView(job.result) }),
+      ...(job.result === undefined
+        ? {}
+        : { http_status: httpStatusOf(job.result), result: resultView(job.result) }),
     };
   });
 }

@@ -9,10 +9,12 @@ const resetBody = z.strictObject({ clear_state: z.boolean().optional() }).option
 export function statusRoutes(app: FastifyInstance, runtime: ApiRuntime): void {
   app.get('/status', async () => {
     const { metrics } = runtime;
-    const counter = async (c: { get(): Promise<{ values: { value: number; labels: Record<string, unknown> }[] }> }) =>
-      (await c.get()).values;
+    const counter = async (c: {
+      get(): Promise<{ values: { value: number; labels: Record<string, unknown> }[] }>;
+    }) => (await c.get()).values;
     const failed = await counter(metrics.failuresFailed);
-    const sum = async (c: Parameters<typeof counter>[0]) => (await counter(c)).reduce((t, v) => t + v.value, 0);
+    const sum = async (c: Parameters<typeof counter>[0]) =>
+      (await counter(c)).reduce((t, v) => t + v.value, 0);
     return {
       status: 'running',
       mock_mode: runtime.config.mockMode,
@@ -34,6 +36,7 @@ export function statusRoutes(app: FastifyInstance, runtime: ApiRuntime): void {
         limit: runtime.queue.sizing.limit,
       },
       parse_cache: runtime.parseCache(),
+      terraform_validate: { mode: runtime.config.terraform.mode, ...runtime.terraform() },
       state_store: { backend: runtime.stateBackend },
       ...(runtime.mock === undefined
         ? {}
@@ -48,7 +51,7 @@ export function statusRoutes(app: FastifyInstance, runtime: ApiRuntime): void {
   const reset = async (clearState: boolean) => {
     runtime.stats.reset();
     runtime.metrics.reset();
-    runtime.mock?.reset();
+    runtime.mock?.reset({ clearState });
     if (clearState) await runtime.state.clear();
     return { message: 'Stats reset', state_cleared: clearState };
   };

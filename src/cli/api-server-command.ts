@@ -1,0 +1,53 @@
+import type { Command } from 'commander';
+import { loadApiServerConfig } from '../config/api-server.js';
+import { startApiServer } from '../api-server/server.js';
+import type { Env } from '../config/load.js';
+
+/** `terrafix api-server`: the webhook intake (mock mode: simulated services) on TERRAFIX_API_PORT (8081). */
+export function apiServerCommand(program: Command, env: Env): void {
+  program
+    .command('api-server')
+    .description(
+      'Run the API server (POST /webhook, /batch; GET /status, /metrics; POST /configure in mock mode)',
+    )
+    .option('--mock', 'run in mock mode (same as TERRAFIX_MOCK_MODE=true)')
+    .option('--port <port>', 'listen port (overrides TERRAFIX_API_PORT)')
+    .option('--host <address>', 'bind address (overrides TERRAFIX_API_HOST)')
+    .action(async (options: { mock?: boolean; port?: string; host?: string }) => {
+      const config = loadApiServerConfig({
+        ...env,
+        ...(options.mock === true ? { TERRAFIX_MOCK_MODE: 'true' } : {}),
+        ...(options.port === undefined ? {} : { TERRAFIX_API_PORT: options.port }),
+        ...(options.host === undefined ? {} : { TERRAFIX_API_HOST: options.host }),
+      });
+      const server = await startApiServer(config);
+      const { logger } = server.runtime;
+      logger.info(
+        { url: server.url, mockMode: config.mockMode, stateStore: server.runtime.stateBackend },
+        'API server listening',
+      );
+      const shutdown = (signal: string) => {
+        logger.info({ signal }, 'Shutting down: draining accepted work');
+        const force = setTimeout(() => {
+          logger.error(
+            { timeoutMs: config.shutdownTimeoutMs },
+            'Shutdown timed out; exiting with work unfinished',
+          );
+          process.exit(1);
+        }, config.shutdownTimeoutMs + 5_000);
+        force.unref();
+        server.stop().then(
+          () => {
+            logger.info('Shutdown complete');
+            process.exitCode = 0;
+          },
+          (error: unknown) => {
+            logger.error({ err: error }, 'Shutdown failed');
+            process.exitCode = 1;
+          },
+        );
+      };
+      process.once('SIGTERM', () => shutdown('SIGTERM'));
+      process.once('SIGINT', () => shutdown('SIGINT'));
+    });
+}

@@ -1,0 +1,20 @@
+import { Command } from 'commander';
+import { apiServerCommand } from './api-server-command.js';
+import { processOnceCommand } from './process-once-command.js';
+
+/** Builds the `terrafix` program over `env` (tests pass their own). */
+export function buildProgram(env: NodeJS.ProcessEnv): Command {
+  const program = new Command('terrafix')
+    .description(
+      'TerraFix: Terraform pull requests for failing compliance tests, plus its load-testing harness',
+    )
+    .showHelpAfterError()
+    .exitOverride();
+  apiServerCommand(program, env);
+  processOnceCommand(program, env);
+  program.addHelpText(
+    'after',
+    '\nExit codes: 0 ok, 1 processing or threshold failure, 2 usage or configuration error, 3 target unreachable, 4 regression.',
+  );
+  return program;
+}
