@@ -121,8 +121,8 @@ export class MockControlPanel implements MockControls {
     return this.targets.injector.counters();
   }
 
-  publisherLog(): { created: number; reused: number } {
-    return this.targets.publisher.counts();
+  publisherLog() {
+    return { ...this.targets.publisher.counts(), calls: this.targets.publisher.calls() };
   }
 
   reset(options: { clearState: boolean }): void {

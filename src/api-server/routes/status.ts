@@ -42,7 +42,7 @@ export function statusRoutes(app: FastifyInstance, runtime: ApiRuntime): void {
         ? {}
         : {
             injected_faults: runtime.mock.injected(),
-            simulated_github: runtime.mock.publisherLog(),
+            simulated_github: (({ created, reused }) => ({ created, reused }))(runtime.mock.publisherLog()),
             config: runtime.mock.effective(),
           }),
     };
