@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { loadApiServerConfig } from '../config/api-server.js';
 import { startApiServer } from '../api-server/server.js';
 import type { Env } from '../config/load.js';
+import { installGracefulShutdown } from './shutdown.js';
 
 /** `terrafix api-server`: the webhook intake (mock mode: simulated services) on TERRAFIX_API_PORT (8081). */
 export function apiServerCommand(program: Command, env: Env): void {
@@ -26,28 +27,6 @@ export function apiServerCommand(program: Command, env: Env): void {
         { url: server.url, mockMode: config.mockMode, stateStore: server.runtime.stateBackend },
         'API server listening',
       );
-      const shutdown = (signal: string) => {
-        logger.info({ signal }, 'Shutting down: draining accepted work');
-        const force = setTimeout(() => {
-          logger.error(
-            { timeoutMs: config.shutdownTimeoutMs },
-            'Shutdown timed out; exiting with work unfinished',
-          );
-          process.exit(1);
-        }, config.shutdownTimeoutMs + 5_000);
-        force.unref();
-        server.stop().then(
-          () => {
-            logger.info('Shutdown complete');
-            process.exitCode = 0;
-          },
-          (error: unknown) => {
-            logger.error({ err: error }, 'Shutdown failed');
-            process.exitCode = 1;
-          },
-        );
-      };
-      process.once('SIGTERM', () => shutdown('SIGTERM'));
-      process.once('SIGINT', () => shutdown('SIGINT'));
+      void installGracefulShutdown(() => server.stop(), logger, { timeoutMs: config.shutdownTimeoutMs });
     });
 }

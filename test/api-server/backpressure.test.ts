@@ -29,7 +29,10 @@ describe('backpressure', () => {
     expect(refused.statusCode).toBe(429);
     expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(1);
     expect(refused.json()).toMatchObject({ code: 'TFX_QUEUE_FULL' });
-    const status = (await api.app.inject('/status')).json<{ queue: { depth: number; active_workers: number }; stats: { throttled_requests: number } }>();
+    const status = (await api.app.inject('/status')).json<{
+      queue: { depth: number; active_workers: number };
+      stats: { throttled_requests: number };
+    }>();
     expect(status.queue).toMatchObject({ depth: 5, active_workers: 1 });
     expect(status.stats.throttled_requests).toBe(2);
   });
@@ -46,7 +49,9 @@ describe('backpressure', () => {
 
   it('nothing accepted is dropped: every 202 job reaches an outcome', async () => {
     api = await slowServer();
-    await post(api.app, '/configure', { stages: { bedrock_inference: { latency: { kind: 'fixed', ms: 5 } } } });
+    await post(api.app, '/configure', {
+      stages: { bedrock_inference: { latency: { kind: 'fixed', ms: 5 } } },
+    });
     const accepted: string[] = [];
     for (const item of failures(20, 777)) {
       const res = await post(api.app, '/webhook?mode=async', item);
@@ -54,7 +59,11 @@ describe('backpressure', () => {
     }
     expect(accepted.length).toBeGreaterThanOrEqual(6);
     for (const id of accepted) {
-      await expect.poll(async () => (await api!.app.inject(`/jobs/${id}`)).json<{ state: string }>().state, { timeout: 5000 }).toBe('done');
+      await expect
+        .poll(async () => (await api!.app.inject(`/jobs/${id}`)).json<{ state: string }>().state, {
+          timeout: 5000,
+        })
+        .toBe('done');
     }
   });
 

@@ -10,7 +10,9 @@ afterEach(async () => {
 
 async function twoHundredIdentical(testApi: TestApi) {
   const [failure] = failures(1, 4242);
-  const responses = await Promise.all(Array.from({ length: 200 }, () => post(testApi.app, '/webhook', failure)));
+  const responses = await Promise.all(
+    Array.from({ length: 200 }, () => post(testApi.app, '/webhook', failure)),
+  );
   const outcomes = responses.map((r) => r.json<{ outcome: string }>().outcome);
   expect(responses.every((r) => r.statusCode === 200)).toBe(true);
   expect(outcomes.filter((o) => o === 'completed')).toHaveLength(1);
@@ -18,7 +20,10 @@ async function twoHundredIdentical(testApi: TestApi) {
   const log = testApi.runtime.mock?.publisherLog();
   expect(log?.calls).toHaveLength(1);
   expect(log?.created).toBe(1);
-  const status = (await testApi.app.inject('/status')).json<{ dedup: { hits: number }; failures: { prs_created: number } }>();
+  const status = (await testApi.app.inject('/status')).json<{
+    dedup: { hits: number };
+    failures: { prs_created: number };
+  }>();
   expect(status.dedup.hits).toBe(199);
   expect(status.failures.prs_created).toBe(1);
 }
@@ -33,7 +38,10 @@ describe('deduplication', () => {
     const prefix = randomKeyPrefix();
     const redis = await connectTestRedis();
     try {
-      api = await startTestApi({ REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' }, { redisKeyPrefix: prefix });
+      api = await startTestApi(
+        { REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' },
+        { redisKeyPrefix: prefix },
+      );
       expect(api.runtime.stateBackend).toBe('redis');
       await twoHundredIdentical(api);
     } finally {
@@ -48,8 +56,15 @@ describe('deduplication', () => {
     const first = await post(api.app, '/webhook', failure);
     const second = await post(api.app, '/webhook', failure);
     expect(first.json<{ outcome: string }>().outcome).toBe('completed');
-    expect(second.json()).toMatchObject({ success: true, outcome: 'skipped_duplicate', status: 'completed', pr_url: null });
-    expect(second.json<{ failure_hash: string }>().failure_hash).toBe(first.json<{ failure_hash: string }>().failure_hash);
+    expect(second.json()).toMatchObject({
+      success: true,
+      outcome: 'skipped_duplicate',
+      status: 'completed',
+      pr_url: null,
+    });
+    expect(second.json<{ failure_hash: string }>().failure_hash).toBe(
+      first.json<{ failure_hash: string }>().failure_hash,
+    );
   });
 
   it('answers with a stable PR URL derived from the failure key', async () => {

@@ -16,7 +16,8 @@ async function runBatch(testApi: TestApi, items: unknown[]) {
   for (let i = 0; i < items.length; i += 50) {
     const res = await post(testApi.app, '/batch', items.slice(i, i + 50));
     expect(res.statusCode).toBe(200);
-    for (const r of res.json<{ results: { failure_hash: string; outcome: string }[] }>().results) outcomes.set(r.failure_hash, r.outcome);
+    for (const r of res.json<{ results: { failure_hash: string; outcome: string }[] }>().results)
+      outcomes.set(r.failure_hash, r.outcome);
   }
   return outcomes;
 }
@@ -29,7 +30,10 @@ describe('fault injection seen by clients', () => {
       api = await startTestApi({ TERRAFIX_MOCK_FAILURE_RATE: '0.25', TERRAFIX_MOCK_SEED: '1234' });
       const outcomes = await runBatch(api, items);
       const failed = [...outcomes.values()].filter((o) => o === 'failed').length;
-      const status = (await api.app.inject('/status')).json<{ injected_faults: Injected; failures: { failed_by_code: Record<string, number> } }>();
+      const status = (await api.app.inject('/status')).json<{
+        injected_faults: Injected;
+        failures: { failed_by_code: Record<string, number> };
+      }>();
       expect(failed).toBeGreaterThan(40); // ~75 expected: the rate really is applied
       expect(failed).toBeLessThan(110);
       expect(status.injected_faults.bedrock_inference?.permanent).toBe(failed);
@@ -47,7 +51,12 @@ describe('fault injection seen by clients', () => {
     for (const seed of ['1', '2']) {
       api = await startTestApi({ TERRAFIX_MOCK_FAILURE_RATE: '0.5', TERRAFIX_MOCK_SEED: seed });
       const outcomes = await runBatch(api, items);
-      sets.push([...outcomes].filter(([, o]) => o === 'failed').map(([k]) => k).sort());
+      sets.push(
+        [...outcomes]
+          .filter(([, o]) => o === 'failed')
+          .map(([k]) => k)
+          .sort(),
+      );
       await api.close();
       api = undefined;
     }
@@ -57,7 +66,11 @@ describe('fault injection seen by clients', () => {
   it('transient faults are retried: a failure fails only when every attempt was faulted, as the seeded plan says', async () => {
     api = await startTestApi({}, { sleep: noSleep });
     const stages = { clone_repo: { transient: 0.5 } };
-    const configured = await post(api.app, '/configure', { seed: 99, stages, retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 1 } });
+    const configured = await post(api.app, '/configure', {
+      seed: 99,
+      stages,
+      retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 1 },
+    });
     expect(configured.statusCode).toBe(200);
     const items = failures(200, 3);
     const outcomes = await runBatch(api, items);
@@ -65,16 +78,24 @@ describe('fault injection seen by clients', () => {
     const planner = new FaultInjector({ seed: 99, stages });
     const expectedFailed = items
       .map((f) => failureKey(failureSchema.parse(f)))
-      .filter((key) => [1, 2, 3].every((attempt) => planner.plan('clone_repo', key, attempt).fault === 'transient'));
+      .filter((key) =>
+        [1, 2, 3].every((attempt) => planner.plan('clone_repo', key, attempt).fault === 'transient'),
+      );
     const failed = [...outcomes].filter(([, o]) => o === 'failed').map(([k]) => k);
     expect(failed.sort()).toEqual(expectedFailed.sort());
 
-    const status = (await api.app.inject('/status')).json<{ injected_faults: Injected; failures: { retries: number; failed_by_code: Record<string, number> } }>();
+    const status = (await api.app.inject('/status')).json<{
+      injected_faults: Injected;
+      failures: { retries: number; failed_by_code: Record<string, number> };
+    }>();
     // Every injected transient fault is either retried or ends a failure that used up its attempts.
     expect(status.injected_faults.clone_repo?.transient).toBe(status.failures.retries + failed.length);
     expect(status.failures.failed_by_code.TFX_TRANSIENT ?? 0).toBe(failed.length);
     const replay = items.find((f) => failed.includes(failureKey(failureSchema.parse(f))));
-    const again = (await post(api.app, '/webhook', replay)).json<{ outcome: string; error?: { code: string } }>();
+    const again = (await post(api.app, '/webhook', replay)).json<{
+      outcome: string;
+      error?: { code: string };
+    }>();
     // A transient failure is claimed again on replay (not skipped as a duplicate); the seeded plan repeats.
     expect(again.outcome).toBe('failed');
     expect(again.error?.code).toBe('TFX_TRANSIENT');
@@ -82,19 +103,28 @@ describe('fault injection seen by clients', () => {
 
   it('throttle faults are retried after their Retry-After', async () => {
     api = await startTestApi();
-    await post(api.app, '/configure', { stages: { create_pr: { throttle: 1, throttleRetryAfterMs: 20 } }, retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 5 } });
+    await post(api.app, '/configure', {
+      stages: { create_pr: { throttle: 1, throttleRetryAfterMs: 20 } },
+      retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 5 },
+    });
     const [failure] = failures(1, 8);
     const start = performance.now();
     const res = await post(api.app, '/webhook', failure);
     const elapsed = performance.now() - start;
     expect(res.statusCode).toBe(503);
-    expect(res.json()).toMatchObject({ outcome: 'failed', error: { code: 'TFX_THROTTLED', stage: 'create_pr' }, attempts: { create_pr: 2 } });
+    expect(res.json()).toMatchObject({
+      outcome: 'failed',
+      error: { code: 'TFX_THROTTLED', stage: 'create_pr' },
+      attempts: { create_pr: 2 },
+    });
     expect(elapsed).toBeGreaterThanOrEqual(19);
   });
 
   it('injected latency shows up in the stage timings', async () => {
     api = await startTestApi();
-    await post(api.app, '/configure', { stages: { bedrock_inference: { latency: { kind: 'fixed', ms: 30 } } } });
+    await post(api.app, '/configure', {
+      stages: { bedrock_inference: { latency: { kind: 'fixed', ms: 30 } } },
+    });
     const [failure] = failures(1, 21);
     const res = (await post(api.app, '/webhook', failure)).json<{ timings_ms: Record<string, number> }>();
     expect(res.timings_ms.bedrock_inference).toBeGreaterThanOrEqual(29);

@@ -10,7 +10,11 @@ afterAll(() => api.close());
 describe('POST /webhook input validation', () => {
   it('names the offending field of a schema error', async () => {
     const [valid] = failures(1);
-    const res = await post(api.app, '/webhook', { ...valid, severity: 'apocalyptic', resource_arn: 'not-an-arn' });
+    const res = await post(api.app, '/webhook', {
+      ...valid,
+      severity: 'apocalyptic',
+      resource_arn: 'not-an-arn',
+    });
     expect(res.statusCode).toBe(400);
     const body = res.json<{ error: string; issues: { field: string }[] }>();
     expect(body.issues.map((i) => i.field).sort()).toEqual(['resource_arn', 'severity']);
@@ -21,7 +25,16 @@ describe('POST /webhook input validation', () => {
     const res = await post(api.app, '/webhook', { test_id: 'test-123', resource_arn: 'arn:aws:s3:::bucket' });
     expect(res.statusCode).toBe(400);
     const fields = res.json<{ issues: { field: string }[] }>().issues.map((i) => i.field);
-    expect(fields).toEqual(expect.arrayContaining(['test_name', 'resource_type', 'failure_reason', 'severity', 'framework', 'failed_at']));
+    expect(fields).toEqual(
+      expect.arrayContaining([
+        'test_name',
+        'resource_type',
+        'failure_reason',
+        'severity',
+        'framework',
+        'failed_at',
+      ]),
+    );
   });
 
   it.each([
@@ -30,7 +43,12 @@ describe('POST /webhook input validation', () => {
     ['a number', '42'],
     ['null', 'null'],
   ])('rejects %s with 400, not 5xx', async (_name, raw) => {
-    const res = await api.app.inject({ method: 'POST', url: '/webhook', payload: raw, headers: { 'content-type': 'application/json' } });
+    const res = await api.app.inject({
+      method: 'POST',
+      url: '/webhook',
+      payload: raw,
+      headers: { 'content-type': 'application/json' },
+    });
     expect(res.statusCode).toBe(400);
     expect(res.json<{ error: string }>().error).toMatch(/\(root\): expected a JSON object/);
   });
@@ -40,7 +58,12 @@ describe('POST /webhook input validation', () => {
     ['an empty JSON body', '', 'application/json', 400],
     ['an unsupported media type', 'test_id=1', 'application/x-www-form-urlencoded', 415],
   ])('rejects %s with a 4xx JSON error', async (_name, raw, type, status) => {
-    const res = await api.app.inject({ method: 'POST', url: '/webhook', payload: raw, headers: { 'content-type': type } });
+    const res = await api.app.inject({
+      method: 'POST',
+      url: '/webhook',
+      payload: raw,
+      headers: { 'content-type': type },
+    });
     expect(res.statusCode).toBe(status);
     expect(res.headers['content-type']).toMatch(/application\/json/);
     expect(res.json<{ error: string }>().error.length).toBeGreaterThan(0);
@@ -71,7 +94,12 @@ describe('POST /batch', () => {
     const [a, b] = failures(2, 99);
     const res = await post(api.app, '/batch', [a, { ...b, test_name: '' }, b]);
     expect(res.statusCode).toBe(200);
-    const body = res.json<{ total: number; successful: number; failed: number; results: { outcome: string; issues?: { field: string }[] }[] }>();
+    const body = res.json<{
+      total: number;
+      successful: number;
+      failed: number;
+      results: { outcome: string; issues?: { field: string }[] }[];
+    }>();
     expect(body.total).toBe(3);
     expect(body.successful).toBe(2);
     expect(body.failed).toBe(1);
@@ -99,7 +127,9 @@ describe('POST /batch', () => {
     const body = res.json<{ accepted: number; results: { job_id: string }[] }>();
     expect(body.accepted).toBe(3);
     for (const r of body.results) {
-      await expect.poll(async () => (await api.app.inject(`/jobs/${r.job_id}`)).json<{ state: string }>().state).toBe('done');
+      await expect
+        .poll(async () => (await api.app.inject(`/jobs/${r.job_id}`)).json<{ state: string }>().state)
+        .toBe('done');
       const job = (await api.app.inject(`/jobs/${r.job_id}`)).json<{ result: { outcome: string } }>();
       expect(job.result.outcome).toBe('completed');
     }

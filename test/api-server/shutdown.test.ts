@@ -1,0 +1,59 @@
+import { EventEmitter } from 'node:events';
+import { describe, expect, it } from 'vitest';
+import { startApiServer } from '../../src/api-server/server.js';
+import { installGracefulShutdown, type SignalSource } from '../../src/cli/shutdown.js';
+import { loadApiServerConfig } from '../../src/config/api-server.js';
+import { createLogger } from '../../src/observability/logger.js';
+import { failures } from '../support/api.js';
+
+const config = () =>
+  loadApiServerConfig({
+    TERRAFIX_MOCK_MODE: 'true',
+    TERRAFIX_API_PORT: '0',
+    TERRAFIX_API_HOST: '127.0.0.1',
+    TERRAFIX_MOCK_LATENCY_MS: '0',
+    TERRAFIX_TERRAFORM_VALIDATE: 'off',
+    TERRAFIX_WORKERS: '2',
+    LOG_LEVEL: 'silent',
+  });
+
+describe('graceful shutdown', () => {
+  it('listens on loopback, and on SIGTERM finishes every accepted job before closing', async () => {
+    const server = await startApiServer(config());
+    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const configure = await fetch(`${server.url}/configure`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ stages: { bedrock_inference: { latency: { kind: 'fixed', ms: 40 } } } }),
+    });
+    expect(configure.status).toBe(200);
+    const ids: string[] = [];
+    for (const failure of failures(10, 1212)) {
+      const res = await fetch(`${server.url}/webhook?mode=async`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(failure),
+      });
+      expect(res.status).toBe(202);
+      ids.push(((await res.json()) as { job_id: string }).job_id);
+    }
+    expect(server.runtime.queue.depth + server.runtime.queue.active).toBeGreaterThan(0);
+
+    const signals = new EventEmitter();
+    let exitCode: number | undefined;
+    const done = installGracefulShutdown(() => server.stop(), createLogger('silent'), {
+      timeoutMs: 10_000,
+      signals: signals as unknown as SignalSource,
+      exit: () => undefined,
+      setExitCode: (code) => (exitCode = code),
+    });
+    signals.emit('SIGTERM');
+    signals.emit('SIGTERM'); // a second signal does not start a second shutdown
+    await done;
+    expect(exitCode).toBe(0);
+    for (const id of ids) expect(server.runtime.queue.get(id)?.state).toBe('done');
+    const refused = server.runtime.queue.submit(failures(1, 1) as never);
+    expect(refused).toMatchObject({ accepted: false, reason: 'draining' });
+    await expect(fetch(`${server.url}/health`)).rejects.toThrow();
+  });
+});
