@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance, FastifyPluginAsync } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyPluginCallback } from 'fastify';
 import { TerraFixError } from '../pipeline/errors.js';
 import { issuesOf } from '../pipeline/validate-input.js';
 import { redactText } from '../observability/redact.js';
@@ -24,11 +24,11 @@ const KNOWN_PATHS = new Map<string, string>([
  * The API server as a fastify plugin: routes, validation, errors. Never listens (server.ts does).
  * Bad input always gets a 4xx naming the field; only our own bugs produce a 5xx.
  */
-export function apiServerApp(runtime: ApiRuntime): FastifyPluginAsync {
-  return async (app: FastifyInstance) => {
-    app.addHook('onSend', async (_request, reply, payload) => {
+export function apiServerApp(runtime: ApiRuntime): FastifyPluginCallback {
+  return (app: FastifyInstance, _options, done) => {
+    app.addHook('onRequest', (_request, reply, done) => {
       void reply.header('access-control-allow-origin', '*');
-      return payload;
+      done();
     });
     app.addHook('onResponse', async (request, reply) => {
       runtime.metrics.httpDuration
@@ -78,5 +78,6 @@ export function apiServerApp(runtime: ApiRuntime): FastifyPluginAsync {
     statusRoutes(app, runtime);
     configureRoute(app, runtime);
     intakeRoutes(app, runtime);
+    done();
   };
 }

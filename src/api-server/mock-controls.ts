@@ -1,11 +1,6 @@
 import { z } from 'zod';
-import {
-  FaultInjector,
-  fromLegacy,
-  mergeFaultConfig,
-  stageFaultsSchema,
-  type StageFaultsInput,
-} from '../faults/index.js';
+import type { FaultInjector } from '../faults/index.js';
+import { fromLegacy, mergeFaultConfig, stageFaultsSchema, type StageFaultsInput } from '../faults/index.js';
 import { MAX_LATENCY_MS } from '../faults/latency.js';
 import type { SimulatedPublisher } from '../adapters/simulated/publisher.js';
 import { type RetryPolicy, retryPolicySchema } from '../pipeline/retry.js';

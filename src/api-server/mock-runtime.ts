@@ -25,9 +25,9 @@ export async function createMockRuntime(
 ): Promise<ApiRuntime> {
   const logger = overrides.logger ?? createLogger(config.logLevel);
   const stats = new IntakeStats();
-  let queueRef: MemoryJobQueue<Failure, ProcessResult> | undefined;
   const metrics = new Metrics(
-    { queueDepth: () => queueRef?.depth ?? 0, activeWorkers: () => queueRef?.active ?? 0 },
+    // Read at scrape time, after `queue` below exists.
+    { queueDepth: () => queue.depth, activeWorkers: () => queue.active },
     () => {
       const l = stats.latencySummary();
       return { '0.5': l.p50, '0.9': l.p90, '0.95': l.p95, '0.99': l.p99 };
@@ -61,7 +61,6 @@ export async function createMockRuntime(
       };
     },
   });
-  queueRef = queue;
   const controls = new MockControlPanel(
     {
       injector: mock.injector,

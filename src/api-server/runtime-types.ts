@@ -16,7 +16,11 @@ export interface MockControls {
   /** Injected faults by stage and kind, plus injected delay. */
   injected(): Record<string, unknown>;
   /** What the simulated GitHub recorded (PRs created and reused). */
-  publisherLog(): { created: number; reused: number; calls: readonly { key: string; url: string; reused: boolean }[] };
+  publisherLog(): {
+    created: number;
+    reused: number;
+    calls: readonly { key: string; url: string; reused: boolean }[];
+  };
   /** Zeroes injected-fault and publisher counters; with clearState also forgets simulated open PRs. */
   reset(options: { clearState: boolean }): void;
 }

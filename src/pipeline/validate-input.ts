@@ -38,6 +38,6 @@ export function parseOrThrow<S extends z.ZodType>(
 /** The field issues attached by parseOrThrow, if any. */
 export function issuesOf(error: unknown): FieldIssue[] | undefined {
   if (typeof error !== 'object' || error === null || !('issues' in error)) return undefined;
-  const issues = (error as { issues: unknown }).issues;
+  const issues = error.issues;
   return Array.isArray(issues) ? (issues as FieldIssue[]) : undefined;
 }

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { startApiServer } from '../../src/api-server/server.js';
-import { installGracefulShutdown, type SignalSource } from '../../src/cli/shutdown.js';
+import { installGracefulShutdown } from '../../src/cli/shutdown.js';
 import { loadApiServerConfig } from '../../src/config/api-server.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { failures } from '../support/api.js';
@@ -43,7 +43,7 @@ describe('graceful shutdown', () => {
     let exitCode: number | undefined;
     const done = installGracefulShutdown(() => server.stop(), createLogger('silent'), {
       timeoutMs: 10_000,
-      signals: signals as unknown as SignalSource,
+      signals: signals,
       exit: () => undefined,
       setExitCode: (code) => (exitCode = code),
     });

@@ -53,6 +53,11 @@ export function failures(count: number, seed = 7, size: RepoSize = 'small'): Fai
   return out;
 }
 
-export function post(app: FastifyInstance, url: string, payload: unknown, headers: Record<string, string> = {}) {
+export function post(
+  app: FastifyInstance,
+  url: string,
+  payload: unknown,
+  headers: Record<string, string> = {},
+) {
   return app.inject({ method: 'POST', url, payload: payload as Record<string, unknown>, headers });
 }

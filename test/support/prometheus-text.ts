@@ -54,7 +54,8 @@ export function parsePrometheusText(text: string): Map<string, Sample[]> {
       if (!NAME.test(name)) throw new Error(`line ${n}: bad metric name ${name}`);
       if (kind === 'TYPE') {
         const type = m[3] ?? '';
-        if (!['counter', 'gauge', 'histogram', 'summary', 'untyped'].includes(type)) throw new Error(`line ${n}: bad type ${type}`);
+        if (!['counter', 'gauge', 'histogram', 'summary', 'untyped'].includes(type))
+          throw new Error(`line ${n}: bad type ${type}`);
         if (types.has(name)) throw new Error(`line ${n}: second TYPE for ${name}`);
         if (families.has(name)) throw new Error(`line ${n}: TYPE after samples of ${name}`);
         types.set(name, type);
@@ -71,7 +72,8 @@ export function parsePrometheusText(text: string): Map<string, Sample[]> {
     const [, name = '', , rawLabels = '', rawValue = ''] = m;
     const labels = parseLabels(rawLabels, n);
     const family = [...types.keys()].find(
-      (f) => name === f || (/_(bucket|sum|count)$/.test(name) && name.replace(/_(bucket|sum|count)$/, '') === f),
+      (f) =>
+        name === f || (/_(bucket|sum|count)$/.test(name) && name.replace(/_(bucket|sum|count)$/, '') === f),
     );
     const key = family ?? name;
     if (key !== current) {
@@ -113,6 +115,7 @@ function checkHistogram(name: string, samples: Sample[]): void {
       lastLe = le;
       lastValue = b.value;
     }
-    if (lastLe !== Infinity || lastValue !== count.value) throw new Error(`${name}${key}: +Inf bucket missing or not equal to _count`);
+    if (lastLe !== Infinity || lastValue !== count.value)
+      throw new Error(`${name}${key}: +Inf bucket missing or not equal to _count`);
   }
 }

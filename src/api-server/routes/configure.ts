@@ -5,12 +5,10 @@ import type { ApiRuntime } from '../runtime-types.js';
 export function configureRoute(app: FastifyInstance, runtime: ApiRuntime): void {
   app.post('/configure', async (request, reply) => {
     if (runtime.mock === undefined) {
-      return reply
-        .code(403)
-        .send({
-          error: 'Runtime configuration is only available in mock mode (TERRAFIX_MOCK_MODE=true)',
-          code: 'TFX_FORBIDDEN',
-        });
+      return reply.code(403).send({
+        error: 'Runtime configuration is only available in mock mode (TERRAFIX_MOCK_MODE=true)',
+        code: 'TFX_FORBIDDEN',
+      });
     }
     const effective = runtime.mock.configure(request.body);
     runtime.logger.info({ config: effective }, 'Mock configuration updated');

@@ -14,13 +14,11 @@ export function healthRoutes(app: FastifyInstance, runtime: ApiRuntime): void {
       () => 'unreachable',
     );
     const ready = !draining && stateStore === 'connected';
-    return reply
-      .code(ready ? 200 : 503)
-      .send({
-        status: ready ? 'ready' : 'not ready',
-        state_store: stateStore,
-        backend: runtime.stateBackend,
-        draining,
-      });
+    return reply.code(ready ? 200 : 503).send({
+      status: ready ? 'ready' : 'not ready',
+      state_store: stateStore,
+      backend: runtime.stateBackend,
+      draining,
+    });
   });
 }
