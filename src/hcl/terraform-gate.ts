@@ -118,12 +118,15 @@ export class TerraformGate {
       validate: async (dir) => {
         if (this.running >= this.concurrency)
           await new Promise<void>((resolve) => this.waiting.push(resolve));
-        this.running++;
+        else this.running++;
         try {
           return await runner.validate(dir);
         } finally {
-          this.running--;
-          this.waiting.shift()?.();
+          // Hand the slot straight to the next waiter: freeing it first would let a new caller take it before
+          // the woken waiter runs, and both would run.
+          const next = this.waiting.shift();
+          if (next === undefined) this.running--;
+          else next();
         }
       },
     };
