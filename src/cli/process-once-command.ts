@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { pino } from 'pino';
 import { loadApiServerConfig } from '../config/api-server.js';
 import type { Env } from '../config/load.js';
 import { createMockPipeline } from '../composition/mock-pipeline.js';
@@ -70,7 +71,8 @@ export function processOnceCommand(program: Command, env: Env): void {
         throw new TerraFixError('TFX_CONFIG', (error as Error).message, { category: 'config', cause: error });
       }
       const mock = createMockPipeline({
-        logger: createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel),
+        // Logs go to stderr so stdout carries only the result (`--json` stays parseable).
+        logger: createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, pino.destination(2)),
         mock: config.mock,
         parse: { ...config.parse, workers: 1 },
         terraform: config.terraform,

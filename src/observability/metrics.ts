@@ -31,7 +31,8 @@ export class Metrics {
   readonly requests: client.Counter<'status'>;
   readonly queueRejections: client.Counter<'reason'>;
   readonly httpDuration: client.Histogram<'method' | 'route' | 'status_code'>;
-  private readonly stageChildren: Map<string, client.Histogram.Internal<'stage'>>;
+  private readonly stageHistogram: client.Histogram<'stage'>;
+  private stageChildren: Map<string, client.Histogram.Internal<'stage'>>;
   private readonly failedChildren = new Map<string, client.Counter.Internal>();
 
   constructor(gauges: GaugeSources, quantiles: () => Record<string, number>, rate: () => number) {
@@ -112,7 +113,9 @@ export class Metrics {
       buckets: STAGE_BUCKETS,
       registers,
     });
-    this.stageChildren = new Map([...STAGES, TOTAL_STAGE].map((s) => [s, stageHistogram.labels(s)]));
+    this.stageHistogram = stageHistogram;
+    this.stageChildren = new Map();
+    this.zeroStages();
     this.httpDuration = new client.Histogram({
       name: 'http_request_duration_seconds',
       help: 'HTTP request duration by method, route and status code',
@@ -164,6 +167,14 @@ export class Metrics {
   /** Zeroes every metric (a counter reset, as Prometheus sees a restart). */
   reset(): void {
     this.registry.resetMetrics();
+    this.failedChildren.clear();
+    this.zeroStages();
+  }
+
+  /** Creates every stage's series (at zero) so a scrape shows all stages from the start, and caches the children. */
+  private zeroStages(): void {
+    for (const s of [...STAGES, TOTAL_STAGE]) this.stageHistogram.zero({ stage: s });
+    this.stageChildren = new Map([...STAGES, TOTAL_STAGE].map((s) => [s, this.stageHistogram.labels(s)]));
   }
 }
 

@@ -21,6 +21,8 @@ export type ErrorCode =
   | 'TFX_STATE_STORE'
   | 'TFX_RESOLVED'
   | 'TFX_QUEUE_FULL'
+  | 'TFX_UNREACHABLE'
+  | 'TFX_RUN_FAILED'
   | 'TFX_SHUTTING_DOWN'
   | 'TFX_INTERNAL';
 

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { unifiedDiff } from '../../src/pipeline/diff.js';
+
+const execFileAsync = promisify(execFile);
 
 const lines = (n: number): string[] => Array.from({ length: n }, (_, i) => `line ${i + 1}`);
 
@@ -33,20 +40,41 @@ describe('unifiedDiff', () => {
 
   it('clips context at the start of the file', () => {
     expect(unifiedDiff('a.tf', 'x\ny\nz', 'X\ny\nz')).toBe(
-      ['--- a/a.tf', '+++ b/a.tf', '@@ -1,3 +1,3 @@', '-x', '+X', ' y', ' z', ''].join('\n'),
+      [
+        '--- a/a.tf',
+        '+++ b/a.tf',
+        '@@ -1,3 +1,3 @@',
+        '-x',
+        '+X',
+        ' y',
+        ' z',
+        '\\ No newline at end of file',
+        '',
+      ].join('\n'),
     );
   });
 
-  it('shows an insertion at the end of a file as added lines only', () => {
+  it('marks a missing final newline the way git does', () => {
     expect(unifiedDiff('m.tf', 'a\nb\nc\nd', 'a\nb\nc\nd\ne\nf')).toBe(
-      ['--- a/m.tf', '+++ b/m.tf', '@@ -2,3 +2,5 @@', ' b', ' c', ' d', '+e', '+f', ''].join('\n'),
+      [
+        '--- a/m.tf',
+        '+++ b/m.tf',
+        '@@ -1,4 +1,6 @@',
+        ' a',
+        ' b',
+        ' c',
+        '-d',
+        '\\ No newline at end of file',
+        '+d',
+        '+e',
+        '+f',
+        '\\ No newline at end of file',
+        '',
+      ].join('\n'),
     );
   });
 
-  // Known bug (reported): with a trailing newline, the empty string after the last '\n' is taken for a line, so
-  // the hunk shows a phantom blank context line and counts one line too many; `git apply` rejects such a diff.
-  // Flip to `it` once unifiedDiff no longer counts it.
-  it.fails('does not count the empty string after a final newline as a line', () => {
+  it('does not count the empty string after a final newline as a line', () => {
     expect(unifiedDiff('m.tf', 'a\nb\nc\nd\n', 'a\nb\nc\nd\ne\nf\n')).toBe(
       ['--- a/m.tf', '+++ b/m.tf', '@@ -2,3 +2,5 @@', ' b', ' c', ' d', '+e', '+f', ''].join('\n'),
     );
@@ -54,15 +82,52 @@ describe('unifiedDiff', () => {
 
   it('shows a deletion as removed lines only', () => {
     expect(unifiedDiff('d.tf', 'a\nb\nc', 'a\nc')).toBe(
-      ['--- a/d.tf', '+++ b/d.tf', '@@ -1,3 +1,2 @@', ' a', '-b', ' c', ''].join('\n'),
+      [
+        '--- a/d.tf',
+        '+++ b/d.tf',
+        '@@ -1,3 +1,2 @@',
+        ' a',
+        '-b',
+        ' c',
+        '\\ No newline at end of file',
+        '',
+      ].join('\n'),
     );
   });
 
   it('keeps CRLF line endings of the lines it shows untouched', () => {
     const diff = unifiedDiff('w.tf', 'a\r\nb\r\nc', 'a\r\nB\r\nc');
     expect(diff).toBe(
-      ['--- a/w.tf', '+++ b/w.tf', '@@ -1,3 +1,3 @@', ' a\r', '-b\r', '+B\r', ' c', ''].join('\n'),
+      [
+        '--- a/w.tf',
+        '+++ b/w.tf',
+        '@@ -1,3 +1,3 @@',
+        ' a\r',
+        '-b\r',
+        '+B\r',
+        ' c',
+        '\\ No newline at end of file',
+        '',
+      ].join('\n'),
     );
+  });
+
+  it.each([
+    ['a\nb\nc\nd\n', 'a\nB\nc\nd\n'],
+    ['a\nb\nc\nd', 'a\nb\nc\nd\ne\n'],
+    ['a\nb\n', 'a\nb\nc'],
+    ['x\n', ''],
+    ['', 'new\n'],
+  ])('produces a patch git apply accepts (%j → %j)', async (before, after) => {
+    const dir = await mkdtemp(join(tmpdir(), 'diff-'));
+    try {
+      await writeFile(join(dir, 'm.tf'), before);
+      await writeFile(join(dir, 'fix.patch'), unifiedDiff('m.tf', before, after));
+      await execFileAsync('git', ['apply', '--unsafe-paths', '--directory=.', 'fix.patch'], { cwd: dir });
+      expect(await readFile(join(dir, 'm.tf'), 'utf8')).toBe(after);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('stays linear on a 5,000-line file with a change in the middle', () => {
