@@ -59,14 +59,23 @@ export const payloadSchema = z.strictObject({
   templates: z.array(z.enum(TEMPLATE_NAMES)).min(1).optional(),
   /** Share of iterations that resend an earlier failure (dedup traffic). */
   duplicateRatio: z.number().min(0).max(1).default(0),
-  batchSize: z.strictObject({ min: z.number().int().min(1).max(1000), max: z.number().int().min(1).max(1000) }).optional(),
+  batchSize: z
+    .strictObject({ min: z.number().int().min(1).max(1000), max: z.number().int().min(1).max(1000) })
+    .optional(),
   batchRatio: z.number().min(0).max(1).default(0),
   /** Repository size the failures name; `mixed` draws one per failure. */
   repoSize: z.enum([...REPO_SIZES, 'mixed']).default('medium'),
 });
 export type PayloadMix = z.infer<typeof payloadSchema>;
 
-export const THRESHOLD_METRICS = ['p50_ms', 'p95_ms', 'p99_ms', 'error_rate', 'dropped_rate', 'achieved_ratio'] as const;
+export const THRESHOLD_METRICS = [
+  'p50_ms',
+  'p95_ms',
+  'p99_ms',
+  'error_rate',
+  'dropped_rate',
+  'achieved_ratio',
+] as const;
 export const thresholdSchema = z.strictObject({
   metric: z.enum(THRESHOLD_METRICS),
   op: z.enum(['<', '<=', '>', '>=']),
@@ -87,7 +96,13 @@ export const runSchema = z
     name: z.string().regex(/^[a-z0-9_]+$/, 'must be lower-case letters, digits and _'),
     description: z.string().min(1),
     load: loadSchema,
-    payload: payloadSchema.default({ endpoint: 'webhook', mode: 'sync', duplicateRatio: 0, batchRatio: 0, repoSize: 'medium' }),
+    payload: payloadSchema.default({
+      endpoint: 'webhook',
+      mode: 'sync',
+      duplicateRatio: 0,
+      batchRatio: 0,
+      repoSize: 'medium',
+    }),
     /** Applied with POST /configure before the run and verified through GET /status. */
     mock: configureSchema.default({}),
     /** Mock changes during the run (fault windows): applied at `at` seconds after the load starts. */
@@ -97,14 +112,30 @@ export const runSchema = z
   })
   .superRefine((run, ctx) => {
     const b = run.payload.batchSize;
-    if (b !== undefined && b.max < b.min) ctx.addIssue({ code: 'custom', path: ['payload', 'batchSize', 'max'], message: 'must be at least min' });
+    if (b !== undefined && b.max < b.min)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['payload', 'batchSize', 'max'],
+        message: 'must be at least min',
+      });
     if (run.payload.endpoint !== 'webhook' && b === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['payload', 'batchSize'], message: 'is required for batch and mixed endpoints' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['payload', 'batchSize'],
+        message: 'is required for batch and mixed endpoints',
+      });
     }
   });
 export type RunProfile = z.infer<typeof runSchema>;
 
-export const EXPERIMENT_NAMES = ['throughput', 'resilience', 'scalability', 'burst', 'cascade', 'smoke'] as const;
+export const EXPERIMENT_NAMES = [
+  'throughput',
+  'resilience',
+  'scalability',
+  'burst',
+  'cascade',
+  'smoke',
+] as const;
 export type ExperimentName = (typeof EXPERIMENT_NAMES)[number];
 
 export const experimentSchema = z
@@ -119,7 +150,12 @@ export const experimentSchema = z
   .superRefine((exp, ctx) => {
     const seen = new Set<string>();
     exp.runs.forEach((run, i) => {
-      if (seen.has(run.name)) ctx.addIssue({ code: 'custom', path: ['runs', i, 'name'], message: `duplicate run name ${run.name}` });
+      if (seen.has(run.name))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['runs', i, 'name'],
+          message: `duplicate run name ${run.name}`,
+        });
       seen.add(run.name);
     });
   });
