@@ -68,6 +68,17 @@ export const payloadSchema = z.strictObject({
 });
 export type PayloadMix = z.infer<typeof payloadSchema>;
 
+export const FINDING_KINDS = [
+  'knee',
+  'dedup',
+  'faults',
+  'recovery',
+  'burst',
+  'cascade',
+  'scalability',
+] as const;
+export type FindingKind = (typeof FINDING_KINDS)[number];
+
 export const THRESHOLD_METRICS = [
   'p50_ms',
   'p95_ms',
@@ -109,6 +120,8 @@ export const runSchema = z
     phases: z.array(z.strictObject({ at: z.number().nonnegative(), mock: configureSchema })).default([]),
     thresholds: z.array(thresholdSchema).default([]),
     stopWhen: stopSchema.optional(),
+    /** Experiment-specific analyses to compute for this run (see runner/findings.ts). */
+    findings: z.array(z.enum(FINDING_KINDS)).default([]),
   })
   .superRefine((run, ctx) => {
     const b = run.payload.batchSize;

@@ -1,0 +1,234 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { TerraFixError, toTerraFixError } from '../../src/pipeline/errors.js';
+import { DEFAULT_RETRY_POLICY } from '../../src/pipeline/retry.js';
+import type { RunSummary } from '../../reports/summary-schema.js';
+import type { LoadEngine } from '../engine/port.js';
+import { loadDuration, type RunProfile } from '../profiles/schema.js';
+import type { RunResult } from '../run-result.js';
+import { runFindings } from './findings.js';
+import type { ProgressSink } from './progress.js';
+import { Scraper, type ScrapeSample } from './scrape.js';
+import { summarizeServer } from './server-summary.js';
+import type { TargetClient } from './target-client.js';
+import { evaluateThresholds } from './thresholds.js';
+import { configMismatches } from './verify-config.js';
+
+export interface RunContext {
+  experiment: string;
+  target: TargetClient;
+  engine: LoadEngine;
+  seed: number;
+  /** Folder of the whole result set; this run writes `<experiment>/<run>/`. */
+  output: string;
+  progress: ProgressSink;
+  signal?: AbortSignal;
+  maxRequests: number;
+}
+
+/**
+ * The mock configuration a run starts from: every knob set, every stage override cleared, then the run's own
+ * settings. Nothing carries over from the previous run.
+ */
+export function baselineConfig(run: RunProfile, seed: number): Record<string, unknown> {
+  const clearStages = Object.fromEntries(
+    ['fetch_vanta', 'clone_repo', 'bedrock_inference', 'create_pr'].map((s) => [s, null]),
+  );
+  return {
+    latency_ms: 50,
+    failure_rate: 0,
+    seed,
+    workers: 256,
+    queue_limit: 5000,
+    parse_cache: true,
+    retry: DEFAULT_RETRY_POLICY,
+    ...run.mock,
+    stages: { ...clearStages, ...(run.mock.stages ?? {}) },
+  };
+}
+
+/** POST /configure, then read GET /status back: a configuration that did not take fails the run. */
+export async function applyAndVerify(target: TargetClient, body: Record<string, unknown>): Promise<void> {
+  await target.configure(body).catch((error: unknown) => {
+    const e = toTerraFixError(error);
+    throw new TerraFixError('TFX_CONFIG', `mock configuration refused: ${e.message}`, {
+      category: 'config',
+      cause: e,
+    });
+  });
+  const status = await target.status();
+  const effective = (status.config ?? {}) as Record<string, unknown>;
+  const problems = configMismatches(body, effective);
+  if (status.mock_mode !== true) problems.unshift('target is not in mock mode');
+  if (problems.length > 0) {
+    throw new TerraFixError('TFX_CONFIG', `mock configuration did not take: ${problems.join('; ')}`, {
+      category: 'config',
+    });
+  }
+}
+
+async function waitForIdle(target: TargetClient, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const status = await target.status().catch(() => undefined);
+    const queue = status?.queue as { depth?: number; active_workers?: number } | undefined;
+    if (queue !== undefined && (queue.depth ?? 0) + (queue.active_workers ?? 0) === 0) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+function errorSummary(run: RunProfile, experiment: string, error: TerraFixError): RunSummary {
+  return {
+    name: run.name,
+    experiment,
+    description: run.description,
+    status: 'error',
+    error: error.message,
+    errorCode: error.code,
+    passed: false,
+    startedAt: null,
+    endedAt: null,
+    durationSeconds: null,
+    load: run.load,
+    payload: run.payload,
+    mock: run.mock,
+    requests: 0,
+    iterations: 0,
+    items: 0,
+    statusCounts: {},
+    errorsByKind: {},
+    errorRate: 0,
+    intendedRate: null,
+    achievedRate: 0,
+    droppedIterations: 0,
+    droppedRate: 0,
+    latencyMs: null,
+    thresholds: [],
+    server: null,
+    findings: {},
+    files: { result: null, scrapes: null },
+  };
+}
+
+/** Builds the run's summary from its raw data; `terrafix report` calls this again on the files. */
+export function summarizeRun(
+  run: RunProfile,
+  experiment: string,
+  result: RunResult,
+  scrapes: readonly ScrapeSample[],
+  healthyAfter: boolean,
+  files: { result: string; scrapes: string },
+): RunSummary {
+  const server = summarizeServer(scrapes);
+  const thresholds = evaluateThresholds(run.thresholds, result);
+  const errors = Object.values(result.errors).reduce((t, n) => t + n, 0);
+  const due = result.iterations + result.droppedIterations;
+  return {
+    name: run.name,
+    experiment,
+    description: run.description,
+    status: result.aborted === null ? 'completed' : 'stopped',
+    error: null,
+    errorCode: null,
+    passed: thresholds.every((t) => t.passed),
+    startedAt: result.startedAt,
+    endedAt: result.endedAt,
+    durationSeconds: result.durationSeconds,
+    load: run.load,
+    payload: run.payload,
+    mock: run.mock,
+    requests: result.requests,
+    iterations: result.iterations,
+    items: result.items,
+    statusCounts: result.statusCounts,
+    errorsByKind: result.errors,
+    errorRate: result.requests === 0 ? 0 : Math.round((errors / result.requests) * 10_000) / 10_000,
+    intendedRate: result.intendedRate,
+    achievedRate: result.achievedRate,
+    droppedIterations: result.droppedIterations,
+    droppedRate: due === 0 ? 0 : Math.round((result.droppedIterations / due) * 10_000) / 10_000,
+    latencyMs: result.latency,
+    thresholds,
+    server,
+    findings: runFindings({ run, result, scrapes, server, healthyAfter }),
+    files,
+  };
+}
+
+/** Configures, resets, loads, scrapes and records one run. Errors become an `error` summary, never a result. */
+export async function runOne(run: RunProfile, ctx: RunContext): Promise<RunSummary> {
+  const dir = join(ctx.output, ctx.experiment, run.name);
+  await mkdir(dir, { recursive: true });
+  let scraper: Scraper | undefined;
+  const timers: NodeJS.Timeout[] = [];
+  try {
+    await applyAndVerify(ctx.target, baselineConfig(run, ctx.seed));
+    await ctx.target.reset(true);
+    let loadStart = Date.now();
+    scraper = new Scraper(
+      () => ctx.target.metrics(),
+      () => loadStart,
+    );
+    await scraper.sample();
+    const phaseErrors: string[] = [];
+    for (const phase of run.phases) {
+      timers.push(
+        setTimeout(() => {
+          ctx.target
+            .configure(phase.mock)
+            .catch((error: unknown) => phaseErrors.push(toTerraFixError(error).message));
+        }, phase.at * 1000),
+      );
+    }
+    ctx.progress.runStarted(run.name, loadDuration(run.load));
+    loadStart = Date.now();
+    scraper.start(1_000);
+    const result = await ctx.engine.run(
+      {
+        baseUrl: ctx.target.baseUrl,
+        load: run.load,
+        payload: run.payload,
+        seed: ctx.seed,
+        requestTimeoutMs: 60_000,
+        maxRequests: ctx.maxRequests,
+        stopWhen: run.stopWhen,
+      },
+      {
+        ...(ctx.signal === undefined ? {} : { signal: ctx.signal }),
+        onSecond: (p) => ctx.progress.second(p),
+      },
+    );
+    timers.forEach(clearTimeout);
+    await waitForIdle(ctx.target, 30_000);
+    await scraper.stop();
+    await scraper.sample();
+    const healthyAfter = await ctx.target.healthy();
+    if (phaseErrors.length > 0)
+      throw new TerraFixError(
+        'TFX_CONFIG',
+        `a phase's mock configuration failed: ${phaseErrors.join('; ')}`,
+        { category: 'config' },
+      );
+    const files = {
+      result: `${ctx.experiment}/${run.name}/result.json`,
+      scrapes: `${ctx.experiment}/${run.name}/scrapes.json`,
+    };
+    await writeFile(join(ctx.output, files.result), `${JSON.stringify(result, null, 2)}\n`, 'utf8');
+    await writeFile(join(ctx.output, files.scrapes), `${JSON.stringify(scraper.samples)}\n`, 'utf8');
+    await writeFile(join(dir, 'profile.json'), `${JSON.stringify(run, null, 2)}\n`, 'utf8');
+    const summary = summarizeRun(run, ctx.experiment, result, scraper.samples, healthyAfter, files);
+    const p95 = summary.latencyMs?.p95.toFixed(1) ?? '-';
+    ctx.progress.runEnded(
+      `${summary.status}: ${summary.requests} requests, ${summary.achievedRate.toFixed(1)}/s, p95 ${p95} ms, errors ${(summary.errorRate * 100).toFixed(2)} %` +
+        `${summary.thresholds.length > 0 ? `, thresholds ${summary.passed ? 'passed' : 'FAILED'}` : ''}`,
+    );
+    return summary;
+  } catch (thrown) {
+    const error = toTerraFixError(thrown);
+    ctx.progress.runEnded(`error: ${error.message}`);
+    return errorSummary(run, ctx.experiment, error);
+  } finally {
+    timers.forEach(clearTimeout);
+    await scraper?.stop();
+  }
+}
