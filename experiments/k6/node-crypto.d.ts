@@ -1,0 +1,13 @@
+/**
+ * src/pipeline/failure.ts (reached through a type-only import of payloads.ts) imports node:crypto for the
+ * failure key, which the script never calls: esbuild drops it from the bundle (test/experiments/k6 checks
+ * that). This declaration lets the k6 type check run without @types/node, so Node globals stay unavailable
+ * to the script.
+ */
+declare module 'node:crypto' {
+  interface Hash {
+    update(data: string, encoding: 'utf8'): Hash;
+    digest(encoding: 'hex'): string;
+  }
+  export function createHash(algorithm: string): Hash;
+}

@@ -1,0 +1,263 @@
+/**
+ * k6 `options` for one run, built from the spec: one scenario from the load shape, thresholds from the profile
+ * (already translated by K6Engine with `k6Thresholds`) plus abort-on-fail thresholds from `stopWhen`.
+ * Pure: imported by the k6 script (bundled) and by K6Engine (Node). The option types are structural copies of
+ * the @types/k6 0.47 ones; terrafix.ts assigns the result to `Options`, so the k6 type check catches drift.
+ */
+import type { K6LoadShape, K6Spec, K6StopWhen, K6Threshold } from './spec.js';
+
+/** The one scenario's name: k6 tags every sample of its iterations with `scenario:load`. */
+export const SCENARIO = 'load';
+/** Custom tag on every load request and scenario sample; setup's readiness probe does not carry it. */
+export const LOAD_TAGS = { phase: 'load' } as const;
+/** Profile thresholds select load samples by the custom tag... */
+export const PROFILE_SELECTOR = '{phase:load}';
+/** ...stop thresholds by the system scenario tag: the same samples, but a distinct key in the summary. */
+export const STOP_SELECTOR = `{scenario:${SCENARIO}}`;
+
+export const SUMMARY_TREND_STATS = [
+  'min',
+  'avg',
+  'med',
+  'p(90)',
+  'p(95)',
+  'p(99)',
+  'p(99.9)',
+  'max',
+  'count',
+];
+/** System tags the conversion reads; dropping the others (url, name, proto, ...) shrinks the NDJSON a lot. */
+export const SYSTEM_TAGS = ['status', 'method', 'error_code', 'expected_response', 'scenario', 'group'];
+
+interface ScenarioCommon {
+  gracefulStop: string;
+  tags: Record<string, string>;
+}
+export type K6Scenario = ScenarioCommon &
+  (
+    | {
+        executor: 'constant-arrival-rate';
+        rate: number;
+        timeUnit: string;
+        duration: string;
+        preAllocatedVUs: number;
+        maxVUs: number;
+      }
+    | {
+        executor: 'ramping-arrival-rate';
+        startRate: number;
+        timeUnit: string;
+        stages: { target: number; duration: string }[];
+        preAllocatedVUs: number;
+        maxVUs: number;
+      }
+    | { executor: 'constant-vus'; vus: number; duration: string }
+    | {
+        executor: 'ramping-vus';
+        startVUs: number;
+        stages: { target: number; duration: string }[];
+        gracefulRampDown: string;
+      }
+  );
+
+export interface K6Options {
+  scenarios: Record<string, K6Scenario>;
+  thresholds: Record<string, K6Threshold[]>;
+  summaryTrendStats: string[];
+  systemTags: string[];
+  discardResponseBodies: boolean;
+  noUsageReport: boolean;
+}
+
+/** The profile threshold form (profiles/schema.ts `Threshold`), repeated here to keep the bundle free of zod. */
+export interface ProfileThreshold {
+  metric: 'p50_ms' | 'p95_ms' | 'p99_ms' | 'error_rate' | 'dropped_rate' | 'achieved_ratio';
+  op: '<' | '<=' | '>' | '>=';
+  value: number;
+}
+
+/** Whether the shape is an open model (arrival rate: iterations start on a clock, not when a VU frees up). */
+export function isOpenModel(load: K6LoadShape): boolean {
+  return load.executor === 'constant-arrival-rate' || load.executor === 'ramping-arrival-rate';
+}
+
+/** Planned length of the shape in seconds. */
+export function plannedDuration(load: K6LoadShape): number {
+  return 'duration' in load ? load.duration : load.stages.reduce((t, s) => t + s.duration, 0);
+}
+
+/** Iterations an open model plans to start (stages ramp linearly, as k6 does); null for closed models. */
+export function plannedIterations(load: K6LoadShape): number | null {
+  if (load.executor === 'constant-arrival-rate') return load.rate * load.duration;
+  if (load.executor !== 'ramping-arrival-rate') return null;
+  let from = load.startRate;
+  let total = 0;
+  for (const stage of load.stages) {
+    total += ((from + stage.target) / 2) * stage.duration;
+    from = stage.target;
+  }
+  return total;
+}
+
+/** Average offered rate (iterations/s) of an open model over its planned duration; null for closed models. */
+export function intendedRate(load: K6LoadShape): number | null {
+  const planned = plannedIterations(load);
+  const duration = plannedDuration(load);
+  return planned === null || duration <= 0 ? null : planned / duration;
+}
+
+/** A k6 duration string with millisecond precision (durations may be fractional after --duration-scale). */
+export function k6Duration(seconds: number): string {
+  return `${Math.round(seconds * 1000)}ms`;
+}
+
+/**
+ * k6 takes integer rates per `timeUnit`; fractional profile rates (0.5/s) are expressed with a longer unit
+ * (5 per 10s), which spaces iterations identically. Returns the multiplier (1 = the usual '1s').
+ */
+export function rateMultiplier(rates: readonly number[]): number {
+  for (const m of [1, 10, 100, 1000]) {
+    if (rates.every((r) => Math.abs(r * m - Math.round(r * m)) < 1e-9 * Math.max(1, r * m))) return m;
+  }
+  return 1000;
+}
+
+/** The scenario for a load shape; in-flight requests get the request timeout (plus 1 s) to finish at the end. */
+export function scenarioFor(load: K6LoadShape, requestTimeoutMs: number): K6Scenario {
+  const common: ScenarioCommon = {
+    gracefulStop: `${Math.ceil(requestTimeoutMs) + 1000}ms`,
+    tags: { ...LOAD_TAGS },
+  };
+  switch (load.executor) {
+    case 'constant-arrival-rate': {
+      const m = rateMultiplier([load.rate]);
+      return {
+        ...common,
+        executor: load.executor,
+        rate: Math.round(load.rate * m),
+        timeUnit: `${m}s`,
+        duration: k6Duration(load.duration),
+        preAllocatedVUs: load.preAllocatedVUs,
+        maxVUs: load.maxVUs,
+      };
+    }
+    case 'ramping-arrival-rate': {
+      const m = rateMultiplier([load.startRate, ...load.stages.map((s) => s.target)]);
+      return {
+        ...common,
+        executor: load.executor,
+        startRate: Math.round(load.startRate * m),
+        timeUnit: `${m}s`,
+        stages: load.stages.map((s) => ({
+          target: Math.round(s.target * m),
+          duration: k6Duration(s.duration),
+        })),
+        preAllocatedVUs: load.preAllocatedVUs,
+        maxVUs: load.maxVUs,
+      };
+    }
+    case 'constant-vus':
+      return { ...common, executor: load.executor, vus: load.vus, duration: k6Duration(load.duration) };
+    case 'ramping-vus':
+      return {
+        ...common,
+        executor: load.executor,
+        startVUs: load.startVUs,
+        stages: load.stages.map((s) => ({ target: s.target, duration: k6Duration(s.duration) })),
+        gracefulRampDown: common.gracefulStop,
+      };
+  }
+}
+
+/** A number as k6's threshold parser reads it: plain decimal, no exponent. */
+export function k6Number(value: number): string {
+  const short = String(Number(value.toFixed(6)));
+  return short.includes('e') ? value.toFixed(6) : short;
+}
+
+/**
+ * Profile thresholds in k6 syntax. Ratios k6 has no metric for are expressed against the planned iterations of
+ * an open model (dropped_rate: dropped count vs value × planned; achieved_ratio: request count vs value ×
+ * planned), judged at the end of the run; on closed models they are skipped (the runner evaluates every
+ * threshold itself from the RunResult anyway, for both engines).
+ */
+export function k6Thresholds(
+  thresholds: readonly ProfileThreshold[],
+  load: K6LoadShape,
+): { thresholds: Record<string, K6Threshold[]>; skipped: ProfileThreshold[] } {
+  const out: Record<string, K6Threshold[]> = {};
+  const skipped: ProfileThreshold[] = [];
+  const planned = plannedIterations(load);
+  const add = (metric: string, expression: string): void => {
+    (out[metric] ??= []).push(expression);
+  };
+  for (const t of thresholds) {
+    const v = k6Number(t.value);
+    switch (t.metric) {
+      case 'p50_ms':
+      case 'p95_ms':
+      case 'p99_ms':
+        add(`http_req_duration${PROFILE_SELECTOR}`, `p(${t.metric.slice(1, 3)})${t.op}${v}`);
+        break;
+      case 'error_rate':
+        add(`http_req_failed${PROFILE_SELECTOR}`, `rate${t.op}${v}`);
+        break;
+      case 'dropped_rate':
+        // dropped_iterations samples carry the scenario tag but not necessarily the custom ones: use the whole metric.
+        if (planned === null) skipped.push(t);
+        else add('dropped_iterations', `count${t.op}${k6Number(t.value * planned)}`);
+        break;
+      case 'achieved_ratio':
+        if (planned === null) skipped.push(t);
+        else add(`http_reqs${PROFILE_SELECTOR}`, `count${t.op}${k6Number(t.value * planned)}`);
+        break;
+    }
+  }
+  return { thresholds: out, skipped };
+}
+
+/**
+ * stopWhen as abort-on-fail thresholds, for runs of the script without the runner. k6 judges them on the
+ * cumulative aggregate since the start (re-evaluated every few seconds, first after sustainSeconds), a coarser
+ * proxy of the per-second rule; K6Engine also applies the exact per-second rule to the live NDJSON and stops k6
+ * itself. Breach means strictly above the limit, so the k6 pass condition is `<=`.
+ */
+export function stopThresholds(
+  stopWhen: K6StopWhen | null,
+  load: K6LoadShape,
+): Record<string, K6Threshold[]> {
+  if (stopWhen === null) return {};
+  const out: Record<string, K6Threshold[]> = {};
+  const rule = (threshold: string): K6Threshold => ({
+    threshold,
+    abortOnFail: true,
+    delayAbortEval: `${stopWhen.sustainSeconds}s`,
+  });
+  if (stopWhen.p99Ms !== undefined)
+    out[`http_req_duration${STOP_SELECTOR}`] = [rule(`p(99)<=${k6Number(stopWhen.p99Ms)}`)];
+  if (stopWhen.errorRate !== undefined)
+    out[`http_req_failed${STOP_SELECTOR}`] = [rule(`rate<=${k6Number(stopWhen.errorRate)}`)];
+  const rate = intendedRate(load);
+  // dropped_iterations' `rate` is per second of test time, so the ratio is scaled by the average offered rate.
+  if (stopWhen.droppedRate !== undefined && rate !== null) {
+    out[`dropped_iterations${STOP_SELECTOR}`] = [rule(`rate<=${k6Number(stopWhen.droppedRate * rate)}`)];
+  }
+  return out;
+}
+
+/** The whole `options` export of the script. */
+export function buildOptions(spec: K6Spec): K6Options {
+  const thresholds: Record<string, K6Threshold[]> = {};
+  for (const source of [spec.thresholds, stopThresholds(spec.stopWhen, spec.load)]) {
+    for (const [metric, rules] of Object.entries(source))
+      thresholds[metric] = [...(thresholds[metric] ?? []), ...rules];
+  }
+  return {
+    scenarios: { [SCENARIO]: scenarioFor(spec.load, spec.requestTimeoutMs) },
+    thresholds,
+    summaryTrendStats: [...SUMMARY_TREND_STATS],
+    systemTags: [...SYSTEM_TAGS],
+    discardResponseBodies: true,
+    noUsageReport: true,
+  };
+}

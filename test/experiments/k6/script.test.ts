@@ -1,0 +1,241 @@
+/**
+ * The committed bundle run in Node against stand-ins for k6's modules (k6, k6/http, k6/execution, k6/metrics),
+ * so the script's behaviour is checked on the very file k6 would load. This is not k6: goja compatibility is
+ * covered by the ES2017 and API checks in bundle.test.ts.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build, type Plugin } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { iterationRequest } from '../../../experiments/payloads.js';
+import { buildOptions } from '../../../experiments/k6/options.js';
+import { type K6Spec, SPEC_FORMAT } from '../../../experiments/k6/spec.js';
+import { SUMMARY_FORMAT } from '../../../experiments/k6/summary.js';
+
+const BUNDLE = fileURLToPath(new URL('../../../experiments/k6/dist/terrafix.js', import.meta.url));
+
+interface Call {
+  method: 'GET' | 'POST';
+  url: string;
+  body?: string;
+  params: { headers?: Record<string, string>; tags?: Record<string, string>; timeout?: string };
+}
+interface FakeK6 {
+  iteration: number;
+  readyStatus: number;
+  calls: Call[];
+  metrics: { name: string; value: number; tags?: Record<string, string> }[];
+  sleeps: number[];
+  aborted: string[];
+}
+
+const STANDINS: Record<string, string> = {
+  k6: 'export const sleep = (s) => globalThis.__k6.sleeps.push(s);',
+  'k6/http': `export default {
+    get: (url, params) => { globalThis.__k6.calls.push({ method: 'GET', url, params }); return { status: globalThis.__k6.readyStatus }; },
+    post: (url, body, params) => { globalThis.__k6.calls.push({ method: 'POST', url, body, params }); return { status: 202 }; },
+  };`,
+  'k6/execution': `export default {
+    scenario: { get iterationInTest() { return globalThis.__k6.iteration; } },
+    test: { abort: (reason) => { globalThis.__k6.aborted.push(reason); throw new Error('aborted: ' + reason); } },
+  };`,
+  'k6/metrics': `class Metric { constructor(name) { this.name = name; } add(value, tags) { globalThis.__k6.metrics.push({ name: this.name, value, tags }); } }
+    export class Counter extends Metric {}
+    export class Gauge extends Metric {}`,
+};
+const standins: Plugin = {
+  name: 'k6-standins',
+  setup(b) {
+    b.onResolve({ filter: /^k6(\/.*)?$/ }, (args) => ({ path: args.path, namespace: 'k6' }));
+    b.onLoad({ filter: /.*/, namespace: 'k6' }, (args) => ({
+      contents: STANDINS[args.path] ?? '',
+      loader: 'js',
+    }));
+  },
+};
+
+interface Script {
+  options: unknown;
+  setup: () => void;
+  default: () => void;
+  handleSummary: (data: unknown) => Record<string, string>;
+}
+
+let dir: string;
+let loads = 0;
+const g = globalThis as unknown as {
+  __k6: FakeK6;
+  __ENV: Record<string, string>;
+  open: (path: string) => string;
+};
+
+/** Loads a fresh copy of the bundle with the spec; `open` serves the spec file's text. */
+async function load(spec: K6Spec, summaryPath = '/abs/summary.json'): Promise<Script> {
+  const specPath = join(dir, `spec-${++loads}.json`);
+  const text = JSON.stringify(spec);
+  g.__ENV = { TERRAFIX_SPEC: specPath, TERRAFIX_SUMMARY: summaryPath };
+  g.open = (path) => {
+    if (path !== specPath) throw new Error(`unexpected open(${path})`);
+    return text;
+  };
+  const out = join(dir, `script-${loads}.mjs`);
+  await build({
+    entryPoints: [BUNDLE],
+    bundle: true,
+    format: 'esm',
+    outfile: out,
+    plugins: [standins],
+    logLevel: 'silent',
+  });
+  return (await import(pathToFileURL(out).href)) as Script;
+}
+
+function spec(overrides: Partial<K6Spec> = {}): K6Spec {
+  return {
+    format: SPEC_FORMAT,
+    baseUrl: 'http://127.0.0.1:8081',
+    load: { executor: 'constant-arrival-rate', rate: 10, duration: 5, preAllocatedVUs: 2, maxVUs: 4 },
+    payload: {
+      endpoint: 'mixed',
+      mode: 'async',
+      duplicateRatio: 0.2,
+      batchSize: { min: 2, max: 4 },
+      batchRatio: 0.5,
+      repoSize: 'mixed',
+    },
+    seed: 42,
+    requestTimeoutMs: 1500,
+    maxRequests: 3,
+    stopWhen: { errorRate: 0.5, sustainSeconds: 2 },
+    thresholds: { 'http_req_duration{phase:load}': ['p(95)<500'] },
+    failedAt: '2026-11-27T00:00:00.000Z',
+    ...overrides,
+  };
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'terrafix-k6-script-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+function fresh(): FakeK6 {
+  g.__k6 = { iteration: 0, readyStatus: 200, calls: [], metrics: [], sleeps: [], aborted: [] };
+  return g.__k6;
+}
+
+describe('terrafix.js (bundle) with k6 stand-ins', () => {
+  it('exports the options built from the spec', async () => {
+    fresh();
+    const s = spec();
+    const script = await load(s);
+    expect(script.options).toEqual(buildOptions(s));
+  });
+
+  it('refuses to start unless GET /ready answers 200, and marks the load start otherwise', async () => {
+    const k6 = fresh();
+    const script = await load(spec());
+    k6.readyStatus = 503;
+    expect(() => script.setup()).toThrow(/aborted/);
+    expect(k6.aborted).toEqual(['target not ready: GET http://127.0.0.1:8081/ready answered 503']);
+    expect(k6.calls[0]).toMatchObject({
+      method: 'GET',
+      url: 'http://127.0.0.1:8081/ready',
+      params: { tags: { endpoint: 'ready' } },
+    });
+    k6.readyStatus = 200;
+    script.setup();
+    expect(k6.metrics).toEqual([{ name: 'terrafix_load_start', value: 1 }]);
+  });
+
+  it('sends the shared generator request of the global iteration number, tagged and timed out', async () => {
+    const k6 = fresh();
+    const s = spec();
+    const script = await load(s);
+    for (const n of [0, 2, 1]) {
+      k6.iteration = n;
+      script.default();
+    }
+    expect(k6.calls.map((c) => c.url)).toEqual(
+      [0, 2, 1].map((n) => `http://127.0.0.1:8081${iterationRequest(s.payload, s.seed, n, s.failedAt).path}`),
+    );
+    k6.calls.forEach((call, i) => {
+      const expected = iterationRequest(s.payload, s.seed, [0, 2, 1][i]!, s.failedAt);
+      expect(call.body).toBe(expected.body);
+      expect(call.params).toEqual({
+        headers: { 'Content-Type': 'application/json' },
+        tags: { phase: 'load', endpoint: expected.path.startsWith('/batch') ? 'batch' : 'webhook' },
+        timeout: '1500ms',
+      });
+    });
+    expect(k6.metrics.map((m) => m.value)).toEqual(
+      [0, 2, 1].map((n) => iterationRequest(s.payload, s.seed, n, s.failedAt).items),
+    );
+    // An open model never sleeps: the executor paces the arrivals.
+    expect(k6.sleeps).toEqual([]);
+  });
+
+  it('sends nothing past maxRequests, counting the capped iteration instead', async () => {
+    const k6 = fresh();
+    const script = await load(spec({ maxRequests: 3 }));
+    k6.iteration = 3;
+    script.default();
+    expect(k6.calls).toEqual([]);
+    expect(k6.metrics).toEqual([{ name: 'terrafix_capped', value: 1 }]);
+  });
+
+  it('paces a closed model to the profile pacing', async () => {
+    const k6 = fresh();
+    const script = await load(spec({ load: { executor: 'constant-vus', vus: 2, duration: 5, pacing: 2 } }));
+    script.default();
+    expect(k6.calls).toHaveLength(1);
+    expect(k6.sleeps).toHaveLength(1);
+    expect(k6.sleeps[0]).toBeGreaterThan(1.5);
+    expect(k6.sleeps[0]).toBeLessThanOrEqual(2);
+  });
+
+  it('writes the summary file and a text summary from handleSummary', async () => {
+    fresh();
+    const script = await load(spec(), '/abs/out/summary.json');
+    const out = script.handleSummary({
+      state: { testRunDurationMs: 5012.5 },
+      metrics: {
+        http_reqs: { type: 'counter', contains: 'default', values: { count: 50, rate: 9.97 } },
+        'http_req_failed{scenario:load}': {
+          type: 'rate',
+          contains: 'default',
+          values: { rate: 0.6, passes: 30, fails: 20 },
+          thresholds: { 'rate<=0.5': { ok: false } },
+        },
+      },
+    });
+    expect(Object.keys(out).sort()).toEqual(['/abs/out/summary.json', 'stdout']);
+    expect(JSON.parse(out['/abs/out/summary.json']!)).toMatchObject({
+      format: SUMMARY_FORMAT,
+      testRunDurationMs: 5012.5,
+      thresholds: [
+        { metric: 'http_req_failed{scenario:load}', expression: 'rate<=0.5', ok: false, stop: true },
+      ],
+    });
+    expect(out['stdout']).toMatch(/requests 50 \(9\.97\/s\)/);
+    expect(out['stdout']).toMatch(/FAILED http_req_failed\{scenario:load\} rate<=0\.5 \(stop condition\)/);
+  });
+
+  it('fails loudly in the init context without a spec', async () => {
+    fresh();
+    g.__ENV = {};
+    const out = join(dir, 'no-spec.mjs');
+    await build({
+      entryPoints: [BUNDLE],
+      bundle: true,
+      format: 'esm',
+      outfile: out,
+      plugins: [standins],
+      logLevel: 'silent',
+    });
+    await expect(import(pathToFileURL(out).href)).rejects.toThrow(/TERRAFIX_SPEC is not set/);
+  });
+});
