@@ -1,0 +1,24 @@
+/**
+ * The built-in load engine, for machines without k6: runs a profile's load shape in process with k6's executor
+ * semantics (see schedule.ts, open-model.ts, closed-model.ts) and sends each iteration's request from the
+ * shared payload generator, so both engines send the same bodies for the same seed.
+ */
+import { iterationRequest } from '../payloads.js';
+import type { RunResult } from '../run-result.js';
+import type { EngineRunOptions, EngineRunSpec, LoadEngine } from './port.js';
+import { runLoad } from './run-load.js';
+
+export class BuiltinEngine implements LoadEngine {
+  readonly name = 'builtin' as const;
+
+  /** Runs the spec against its loopback target; rejects (TFX_CONFIG) only for a non-loopback baseUrl. */
+  run(spec: EngineRunSpec, options: EngineRunOptions = {}): Promise<RunResult> {
+    const { payload, seed, ...plan } = spec;
+    const source = (n: number) => iterationRequest(payload, seed, n, new Date().toISOString());
+    try {
+      return runLoad({ ...plan, source }, options);
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+}
