@@ -1,0 +1,65 @@
+/** The benchmark's knobs, read from BENCH_* variables in one place. */
+
+export interface BenchConfig {
+  /** Duration of each throughput measurement (BENCH_SECONDS). */
+  seconds: number;
+  /** Keep-alive connections of the throughput runs (BENCH_CONNECTIONS). */
+  connections: number;
+  /** Short unmeasured pass before each throughput run: JIT and parse caches warm (BENCH_WARMUP_SECONDS). */
+  warmupSeconds: number;
+  /** Length of the fixed-rate run that watches memory (BENCH_STEADY_SECONDS). */
+  steadySeconds: number;
+  /** Steady rate as a fraction of the measured medium-repo sync capacity (BENCH_STEADY_FRACTION). */
+  steadyFraction: number;
+  /** queue_limit set through /configure for the async run (BENCH_ASYNC_QUEUE_LIMIT). */
+  asyncQueueLimit: number;
+  /** Multiplies the request counts of the CPU-per-failure runs (BENCH_CPU_SCALE; 0.1 for a quick check). */
+  cpuScale: number;
+  /** Connections of the CPU-per-failure runs (BENCH_CPU_CONNECTIONS). */
+  cpuConnections: number;
+  /** Also measure CPU per failure with the parse cache off (BENCH_COLD_CPU, default true). */
+  coldCpu: boolean;
+  /** Also measure async intake with processing parked, as a diagnostic (BENCH_INTAKE_CEILING, default true). */
+  intakeCeiling: boolean;
+  /** Extra node flags for the TerraFix server, e.g. `--cpu-prof --cpu-prof-dir=.bench/prof` (BENCH_SERVER_NODE_ARGS). */
+  serverNodeArgs: string[];
+  /** Where the JSON results go (BENCH_OUT, default .bench/results.json). */
+  outFile: string;
+}
+
+type Env = Record<string, string | undefined>;
+
+function num(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < min || value > max)
+    throw new Error(`${name}: expected a number from ${min} to ${max}, got "${raw}"`);
+  return value;
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  throw new Error(`${name}: expected true or false, got "${raw}"`);
+}
+
+/** The benchmark configuration from `env`; throws naming the variable that is wrong. */
+export function loadBenchConfig(env: Env = process.env): BenchConfig {
+  return {
+    seconds: num(env, 'BENCH_SECONDS', 10, 1, 3600),
+    connections: Math.round(num(env, 'BENCH_CONNECTIONS', 50, 1, 10_000)),
+    warmupSeconds: num(env, 'BENCH_WARMUP_SECONDS', 3, 0, 600),
+    steadySeconds: num(env, 'BENCH_STEADY_SECONDS', 120, 4, 86_400),
+    steadyFraction: num(env, 'BENCH_STEADY_FRACTION', 0.4, 0.01, 1),
+    asyncQueueLimit: Math.round(num(env, 'BENCH_ASYNC_QUEUE_LIMIT', 200_000, 1, 1_000_000)),
+    cpuScale: num(env, 'BENCH_CPU_SCALE', 1, 0.01, 100),
+    cpuConnections: Math.round(num(env, 'BENCH_CPU_CONNECTIONS', 8, 1, 1_000)),
+    coldCpu: bool(env, 'BENCH_COLD_CPU', true),
+    intakeCeiling: bool(env, 'BENCH_INTAKE_CEILING', true),
+    serverNodeArgs: (env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter((a) => a !== ''),
+    outFile: env.BENCH_OUT ?? '.bench/results.json',
+  };
+}

@@ -1,0 +1,111 @@
+/**
+ * `npm run bench`: TerraFix mock-mode throughput against a bare fastify baseline, CPU per failure by
+ * repository size, HCL parse times, and a steady-rate memory run. One load generator (autocannon), servers
+ * in child processes on loopback, every run bounded; prints a report and writes .bench/results.json.
+ */
+import { cpus, loadavg } from 'node:os';
+import { stopAll, killAllNow } from './children.js';
+import { loadBenchConfig } from './config.js';
+import { measureCpuPerFailure } from './cpu-per-failure.js';
+import { measureIntakeCeiling } from './intake-ceiling.js';
+import { measureParseTimes } from './parse-timing.js';
+import { type BenchResults, NOTE, renderReport, TARGETS, verdict, writeResults } from './report.js';
+import { measureSteady } from './steady.js';
+import { startBareFastify, startTerraFix, TERRAFIX_ENV } from './terrafix.js';
+import { measureThroughput } from './throughput.js';
+
+const started = performance.now();
+const log = (line: string) =>
+  process.stderr.write(`[bench ${((performance.now() - started) / 1000).toFixed(0)}s] ${line}\n`);
+
+// Children must not outlive the benchmark, however it ends.
+process.on('exit', killAllNow);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    killAllNow();
+    process.exit(130);
+  });
+}
+
+const config = loadBenchConfig();
+const results: BenchResults = {
+  generatedAt: new Date().toISOString(),
+  note: NOTE,
+  machine: {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+    loadavgAtStart: loadavg(),
+  },
+  settings: {
+    BENCH_SECONDS: config.seconds,
+    BENCH_CONNECTIONS: config.connections,
+    BENCH_WARMUP_SECONDS: config.warmupSeconds,
+    BENCH_STEADY_SECONDS: config.steadySeconds,
+    BENCH_STEADY_FRACTION: config.steadyFraction,
+    BENCH_ASYNC_QUEUE_LIMIT: config.asyncQueueLimit,
+    BENCH_CPU_SCALE: config.cpuScale,
+    BENCH_CPU_CONNECTIONS: config.cpuConnections,
+    BENCH_COLD_CPU: config.coldCpu,
+    BENCH_INTAKE_CEILING: config.intakeCeiling,
+    server: 'TerraFix mock mode, zero latency and failure rate, terraform validate OFF, state in memory',
+    server_env: TERRAFIX_ENV,
+    ...(config.serverNodeArgs.length > 0 ? { server_node_args: config.serverNodeArgs.join(' ') } : {}),
+  },
+};
+
+try {
+  log('parse timing (in process, no server running)');
+  results.parse = await measureParseTimes(2, 3);
+
+  const bare = await startBareFastify();
+  const tfx = await startTerraFix('terrafix', config.serverNodeArgs);
+  log(`servers up: bare fastify pid ${bare.pid}, TerraFix pid ${tfx.pid}`);
+  const throughput = await measureThroughput(config, bare, tfx, log);
+  results.throughput = throughput;
+  results.targets = {
+    async: {
+      ratio: throughput.asyncRatio,
+      target: TARGETS.asyncRatio,
+      verdict: verdict(throughput.asyncRatio, TARGETS.asyncRatio),
+    },
+    sync: {
+      ratio: throughput.syncRatio,
+      target: TARGETS.syncRatio,
+      verdict: verdict(throughput.syncRatio, TARGETS.syncRatio),
+    },
+  };
+  await bare.stop();
+  if (config.intakeCeiling) {
+    log('diagnostic: async intake with processing parked (throwaway server)');
+    results.intakeCeiling = await measureIntakeCeiling(config);
+  }
+  results.cpuPerFailure = await measureCpuPerFailure(config, tfx, log);
+  await tfx.stop(60_000);
+
+  // The steady rate: a fraction of what the server sustained on the medium repository with a warm cache.
+  const medium = results.cpuPerFailure.find((c) => c.size === 'medium' && c.cache === 'warm');
+  const capacity = medium?.load.okPerSecond ?? throughput.sync.okPerSecond;
+  const basis = medium === undefined ? 'small-repo sync 2xx/s' : 'medium warm CPU run 2xx/s';
+  const rate = Math.max(1, Math.round(capacity * config.steadyFraction));
+  log(`steady: ${config.steadySeconds} s at ${rate} req/s on a fresh server`);
+  const steadyServer = await startTerraFix('terrafix-steady', config.serverNodeArgs);
+  results.steady = await measureSteady(
+    config,
+    steadyServer,
+    rate,
+    `${Math.round(config.steadyFraction * 100)}% of ${capacity.toFixed(0)} ${basis}`,
+  );
+  await steadyServer.stop(60_000);
+} catch (error) {
+  results.error = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  process.exitCode = 1;
+} finally {
+  await stopAll();
+  results.durationSeconds = (performance.now() - started) / 1000;
+  results.machine.loadavgAtEnd = loadavg();
+  process.stdout.write(`${renderReport(results)}\n`);
+  await writeResults(config.outFile, results);
+  log(`results written to ${config.outFile}`);
+}

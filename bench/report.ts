@@ -1,0 +1,260 @@
+/** The benchmark's results as a readable text report (stdout) and as JSON (.bench/results.json). */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { CpuPerFailure } from './cpu-per-failure.js';
+import type { IntakeCeiling } from './intake-ceiling.js';
+import type { LoadResult } from './load.js';
+import type { ParseTiming } from './parse-timing.js';
+import type { SteadyResult } from './steady.js';
+import type { ThroughputResults, ThroughputRun } from './throughput.js';
+
+export const TARGETS = { asyncRatio: 0.6, syncRatio: 0.1 } as const;
+
+export const NOTE =
+  'Absolute numbers depend on this machine (and on what else runs on it); only ratios measured side by side ' +
+  'in the same run are meaningful. The load generator shares the machine with the servers.';
+
+export interface BenchResults {
+  generatedAt: string;
+  note: string;
+  machine: {
+    cpus: number;
+    cpuModel: string;
+    node: string;
+    platform: string;
+    loadavgAtStart: number[];
+    loadavgAtEnd?: number[];
+  };
+  settings: Record<string, unknown>;
+  parse?: ParseTiming[];
+  throughput?: ThroughputResults;
+  targets?: {
+    async: { ratio: number; target: number; verdict: 'PASS' | 'BELOW' };
+    sync: { ratio: number; target: number; verdict: 'PASS' | 'BELOW' };
+  };
+  intakeCeiling?: IntakeCeiling;
+  cpuPerFailure?: CpuPerFailure[];
+  steady?: SteadyResult;
+  durationSeconds?: number;
+  error?: string;
+}
+
+/** PASS when `ratio` meets `target`. */
+export function verdict(ratio: number, target: number): 'PASS' | 'BELOW' {
+  return ratio >= target ? 'PASS' : 'BELOW';
+}
+
+const f = (value: number, digits = 0) =>
+  Number.isFinite(value)
+    ? value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
+    : 'n/a';
+const mib = (bytes: number) => `${f(bytes / 2 ** 20, 1)} MiB`;
+
+/** Columns padded to their widest cell; numbers right-aligned. */
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd();
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+function codes(run: LoadResult): string {
+  const entries = Object.entries(run.statusCodes).filter(([code]) => !code.startsWith('2'));
+  const extra = [...entries.map(([c, n]) => `${c}:${n}`)];
+  if (run.errors > 0) extra.push(`errors:${run.errors}`);
+  if (run.timeouts > 0) extra.push(`timeouts:${run.timeouts}`);
+  return extra.length === 0 ? '-' : extra.join(' ');
+}
+
+function throughputSection(
+  t: ThroughputResults,
+  targets: NonNullable<BenchResults['targets']>,
+  ceiling: IntakeCeiling | undefined,
+): string {
+  const row = (name: string, run: ThroughputRun) => [
+    name,
+    f(run.okPerSecond),
+    f(run.ok),
+    codes(run),
+    f(run.latencyMs.p50, 1),
+    f(run.latencyMs.p99, 1),
+    f(run.cpu.serverCores, 2),
+    f(run.cpu.loadgenCores, 2),
+  ];
+  const rows = [
+    row('bare fastify #1', t.bare1),
+    row('TerraFix async', t.async),
+    row('TerraFix sync (small, warm)', t.sync),
+    row('bare fastify #2', t.bare2),
+    ...(ceiling === undefined ? [] : [row('diagnostic: async intake only', ceiling)]),
+  ];
+  const stages = Object.entries(t.sync.stageMeansMs ?? {})
+    .map(([stage, ms]) => `${stage} ${f(ms, 2)}`)
+    .join(', ');
+  return [
+    `Throughput (${t.bare1.connections} keep-alive connections, POST /webhook, 2xx/s)`,
+    table(['run', '2xx/s', '2xx', 'non-2xx', 'p50 ms', 'p99 ms', 'server cores', 'loadgen cores'], rows),
+    `bare fastify mean: ${f(t.bareMeanRps)} 2xx/s (#1 ${f(t.bare1.okPerSecond)}, #2 ${f(t.bare2.okPerSecond)}, drift ${f(
+      (100 * (t.bare2.okPerSecond - t.bare1.okPerSecond)) / t.bare1.okPerSecond,
+      1,
+    )}%)`,
+    `async: queue_limit ${f(t.async.queueLimit)}; ${f(t.async.non2xx)} non-2xx (429 = queue full) counted apart; ` +
+      `queued work drained ${f(t.async.drainMs / 1000, 1)} s after the run; workers processed ${f(
+        t.async.backgroundProcessedPerSecond,
+      )} failures/s over run + drain`,
+    `sync stage means (ms, from timings_ms): ${stages}`,
+    ...(ceiling === undefined
+      ? []
+      : [
+          `diagnostic: async intake with processing parked (${ceiling.setup}, throwaway server): ` +
+            `${f(ceiling.okPerSecond / t.bareMeanRps, 3)} of bare fastify; the gap to the async run is what ` +
+            'processing on the same event loop costs intake',
+        ]),
+    '',
+    table(
+      ['ratio to bare fastify mean', 'value', 'target', 'verdict'],
+      [
+        ['async / bare', f(targets.async.ratio, 3), `>= ${targets.async.target}`, targets.async.verdict],
+        ['sync / bare', f(targets.sync.ratio, 3), `>= ${targets.sync.target}`, targets.sync.verdict],
+      ],
+    ),
+  ].join('\n');
+}
+
+function parseSection(parse: ParseTiming[]): string {
+  return [
+    'HCL parse of a whole repository (in process, createHclParser with 2 workers; median of 3)',
+    table(
+      ['size', 'files', 'KiB', 'resources', 'cold ms', 'cached ms', 'cold/cached'],
+      parse.map((p) => [
+        p.size,
+        f(p.files),
+        f(p.bytes / 1024, 1),
+        f(p.resourceBlocks),
+        f(p.coldMedianMs, 1),
+        f(p.cachedMedianMs, 2),
+        f(p.coldMedianMs / p.cachedMedianMs, 0),
+      ]),
+    ),
+  ].join('\n');
+}
+
+function cpuSection(cpu: CpuPerFailure[]): string {
+  return [
+    'Server CPU per processed failure (sync /webhook; process_cpu_seconds_total / failures_processed_total deltas)',
+    table(
+      [
+        'size',
+        'cache',
+        'requests',
+        'processed',
+        'CPU ms/failure',
+        'server cores',
+        '2xx/s',
+        'non-2xx',
+        'p50 ms',
+        'parses/failure',
+      ],
+      cpu.map((c) => [
+        c.size,
+        c.cache,
+        f(c.requested),
+        f(c.processed),
+        f(c.cpuMsPerFailure, 2),
+        f(c.serverCores, 2),
+        f(c.load.okPerSecond, 1),
+        codes(c.load),
+        f(c.load.latencyMs.p50, 1),
+        f(c.parsesPerFailure, 2),
+      ]),
+    ),
+    '',
+    'Stage means of those runs (ms wall time per failure, from timings_ms; stages overlap other requests)',
+    table(
+      ['size', 'cache', ...STAGES],
+      cpu.map((c) => [
+        c.size,
+        c.cache,
+        ...STAGES.map((stage) => f(c.load.stageMeansMs?.[stage] ?? Number.NaN, 3)),
+      ]),
+    ),
+  ].join('\n');
+}
+
+const STAGES = [
+  'fetch_vanta',
+  'clone_repo',
+  'parse_terraform',
+  'bedrock_inference',
+  'validate_fix',
+  'create_pr',
+  'total_processing',
+] as const;
+
+function steadySection(s: SteadyResult): string {
+  return [
+    `Steady run: ${f(s.seconds)} s of sync /webhook on the medium repository at ${f(s.targetRate)} req/s (${s.rateBasis})`,
+    `achieved ${f(s.load.okPerSecond, 1)} 2xx/s, non-2xx ${codes(s.load)}, p50 ${f(s.load.latencyMs.p50, 1)} ms, ` +
+      `p99 ${f(s.load.latencyMs.p99, 1)} ms, ${f(s.cpuMsPerFailure, 2)} CPU ms/failure ` +
+      "(autocannon sends each second's quota at the start of the second, so p99 includes that burst)",
+    table(
+      ['server memory', 'start', 'middle', 'end', 'max', 'end/start'],
+      [
+        [
+          'RSS',
+          mib(s.rssStartBytes),
+          mib(s.rssMidBytes),
+          mib(s.rssEndBytes),
+          mib(s.rssMaxBytes),
+          f(s.endToStart, 3),
+        ],
+        [
+          'JS heap used',
+          mib(s.heapUsedStartBytes),
+          mib(s.heapUsedMidBytes),
+          mib(s.heapUsedEndBytes),
+          '',
+          f(s.heapUsedEndBytes / s.heapUsedStartBytes, 3),
+        ],
+      ],
+    ),
+    `${f(s.processed)} failures processed; RSS grew ${f((s.rssEndBytes - s.rssStartBytes) / s.processed, 0)} bytes ` +
+      'per failure. Each processed failure keeps a dedup record (memory state store, for STATE_RETENTION_DAYS) and ' +
+      'a simulated-GitHub branch entry (up to 200,000), so memory grows with unique failures by design.',
+  ].join('\n');
+}
+
+/** The whole report as text. */
+export function renderReport(r: BenchResults): string {
+  const parts = [
+    `TerraFix benchmark — ${r.generatedAt}`,
+    `machine: ${r.machine.cpus} x ${r.machine.cpuModel}, node ${r.machine.node}, load average at start ${r.machine.loadavgAtStart
+      .map((l) => f(l, 2))
+      .join(' ')}${
+      r.machine.loadavgAtEnd === undefined
+        ? ''
+        : `, at end ${r.machine.loadavgAtEnd.map((l) => f(l, 2)).join(' ')}`
+    } (other work on the machine shows here)`,
+    `settings: ${Object.entries(r.settings)
+      .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+      .join(', ')}`,
+    `NOTE: ${r.note}`,
+  ];
+  if (r.throughput !== undefined && r.targets !== undefined)
+    parts.push(throughputSection(r.throughput, r.targets, r.intakeCeiling));
+  if (r.cpuPerFailure !== undefined) parts.push(cpuSection(r.cpuPerFailure));
+  if (r.parse !== undefined) parts.push(parseSection(r.parse));
+  if (r.steady !== undefined) parts.push(steadySection(r.steady));
+  if (r.error !== undefined) parts.push(`ERROR: ${r.error}`);
+  if (r.durationSeconds !== undefined) parts.push(`benchmark took ${f(r.durationSeconds)} s`);
+  return parts.join('\n\n');
+}
+
+/** Writes the JSON results, creating the folder. */
+export async function writeResults(path: string, r: BenchResults): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, `${JSON.stringify(r, null, 2)}\n`);
+}
