@@ -4,7 +4,7 @@ import { createLogger, type Logger } from '../observability/logger.js';
 import { Metrics } from '../observability/metrics.js';
 import type { Failure } from '../pipeline/failure.js';
 import type { ProcessResult } from '../pipeline/outcome.js';
-import { toTerraFixError } from '../pipeline/errors.js';
+import { TerraFixError, toTerraFixError } from '../pipeline/errors.js';
 import { failureKey } from '../pipeline/failure.js';
 import type { Sleep } from '../pipeline/retry.js';
 import { MemoryJobQueue } from '../queue/memory-queue.js';
@@ -40,16 +40,20 @@ export async function createMockRuntime(
     parse: config.parse,
     terraform: config.terraform,
     retentionSeconds: config.retentionSeconds,
+    memoryStateMax: config.memoryStateMax,
     redisUrl: config.redisUrl,
     ...(overrides.redisKeyPrefix === undefined ? {} : { redisKeyPrefix: overrides.redisKeyPrefix }),
     ...(overrides.sleep === undefined ? {} : { sleep: overrides.sleep }),
     observer: metrics.observer,
     onInjected: (stage, kind) => metrics.injectedFaults.inc({ stage, kind }),
   });
+  // Aborted when a graceful shutdown runs out of time: in-flight jobs end (as failed, retryable) instead of
+  // keeping the process alive on their timers.
+  const shutdown = new AbortController();
   const queue = new MemoryJobQueue<Failure, ProcessResult>({
     workers: config.queue.workers,
     limit: config.queue.limit,
-    handler: (failure) => mock.pipeline.process(failure),
+    handler: (failure) => mock.pipeline.process(failure, { signal: shutdown.signal }),
     // process() never throws; this keeps a bug from losing an accepted job's answer.
     onError: (error, failure): ProcessResult => {
       const e = toTerraFixError(error);
@@ -94,13 +98,16 @@ export async function createMockRuntime(
         const timedOut = new Promise<'timeout'>((resolve) => {
           timer = setTimeout(() => resolve('timeout'), config.shutdownTimeoutMs);
         });
-        const drained = await Promise.race([queue.drain().then(() => 'drained' as const), timedOut]);
+        const drain = queue.drain();
+        const drained = await Promise.race([drain.then(() => 'drained' as const), timedOut]);
         clearTimeout(timer);
         if (drained === 'timeout') {
           logger.error(
             { depth: queue.depth, active: queue.active },
-            'Drain timed out; unfinished claims expire with their lease',
+            'Drain timed out; aborting unfinished work',
           );
+          shutdown.abort(new TerraFixError('TFX_SHUTTING_DOWN', 'shutting down', { category: 'transient' }));
+          await drain;
         }
         await mock.close();
       })();

@@ -8,6 +8,7 @@ import { experimentsFor } from '../../experiments/profiles/load.js';
 import { chooseEngine } from '../../experiments/runner/engine-choice.js';
 import { createProgress } from '../../experiments/runner/progress.js';
 import { runExperiments } from '../../experiments/runner/run-experiments.js';
+import { tolerancesOf, withToleranceOptions } from './report-command.js';
 
 const optionsSchema = z.object({
   experiment: z.string().min(1),
@@ -22,6 +23,9 @@ const optionsSchema = z.object({
     .max(2 ** 31 - 1),
   durationScale: z.coerce.number().positive().max(100),
   maxRequests: z.coerce.number().int().positive().optional(),
+  baseline: z.string().min(1).optional(),
+  charts: z.boolean().default(true),
+  report: z.boolean().default(true),
 });
 
 /** The guide's runner default: TERRAFIX_API_HOST when it holds a URL (the server uses it as a bind address otherwise). */
@@ -47,7 +51,7 @@ export function experimentsCommand(program: Command, env: Env): void {
   const experiments = program
     .command('experiments')
     .description('Load-testing harness: throughput, resilience, scalability, burst, cascade, smoke');
-  experiments
+  const run = experiments
     .command('run')
     .description(
       'Run experiments against a TerraFix API server and write a result folder with experiment_summary.json',
@@ -68,9 +72,16 @@ export function experimentsCommand(program: Command, env: Env): void {
     .option('--seed <n>', 'seed of payloads and simulated faults', '1')
     .option('--duration-scale <f>', 'multiply every duration (0.1 = a tenth as long)', '1')
     .option('--max-requests <n>', 'upper bound of requests per run')
+    .option(
+      '-b, --baseline <dir|file>',
+      'compare with this result folder or experiment_summary.json (exit 4 on regression)',
+    )
+    .option('--no-charts', 'skip the PNG charts and charts_report.html')
+    .option('--no-report', 'write experiment_summary.json only (no HTML, no charts)');
+  withToleranceOptions(run)
     .addHelpText(
       'after',
-      '\nExit codes: 0 pass, 1 a threshold failed, 2 usage or configuration error, 3 target unreachable.',
+      '\nExit codes: 0 pass, 1 a threshold failed, 2 usage or configuration error, 3 target unreachable, 4 regression against the baseline.',
     )
     .action(async (raw: Record<string, unknown>) => {
       const parsed = optionsSchema.safeParse(raw);
@@ -99,6 +110,10 @@ export function experimentsCommand(program: Command, env: Env): void {
         progress: createProgress(process.stdout),
         env,
         ...(o.maxRequests === undefined ? {} : { maxRequestsPerRun: o.maxRequests }),
+        ...(o.baseline === undefined ? {} : { baseline: o.baseline }),
+        tolerances: tolerancesOf(raw),
+        report: o.report,
+        charts: o.charts,
       });
       if (outcome.summaryPath !== undefined) process.stdout.write(`Summary: ${outcome.summaryPath}\n`);
       if (outcome.summary !== undefined) {

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { apiServerCommand } from './api-server-command.js';
 import { experimentsCommand } from './experiments-command.js';
 import { processOnceCommand } from './process-once-command.js';
+import { reportCommand } from './report-command.js';
 
 /** Builds the `terrafix` program over `env` (tests pass their own). */
 export function buildProgram(env: NodeJS.ProcessEnv): Command {
@@ -14,6 +15,7 @@ export function buildProgram(env: NodeJS.ProcessEnv): Command {
   apiServerCommand(program, env);
   processOnceCommand(program, env);
   experimentsCommand(program, env);
+  reportCommand(program, env);
   program.addHelpText(
     'after',
     '\nExit codes: 0 ok, 1 processing or threshold failure, 2 usage or configuration error, 3 target unreachable, 4 regression.',

@@ -24,6 +24,8 @@ export interface MockPipelineOptions {
   parse: { workers: number; cacheEnabled: boolean; cacheEntries: number };
   terraform: TerraformSettings;
   retentionSeconds: number;
+  /** Records the in-memory state store keeps at most. */
+  memoryStateMax?: number;
   redisUrl?: string | undefined;
   /** Redis key prefix (tests isolate themselves with a random one). */
   redisKeyPrefix?: string;
@@ -71,6 +73,7 @@ export function createMockPipeline(options: MockPipelineOptions): MockPipeline {
     redisUrl: options.redisUrl,
     keyPrefix: options.redisKeyPrefix,
     retentionSeconds: options.retentionSeconds,
+    memoryMaxEntries: options.memoryStateMax,
     claimLeaseSeconds: 900,
     maxAttempts: 3,
   });

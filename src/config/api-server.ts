@@ -20,6 +20,7 @@ const schema = z.object({
   TERRAFIX_SHUTDOWN_TIMEOUT_MS: envInt(0, 600_000).default(30_000),
   REDIS_URL: envRedisUrl.optional(),
   STATE_RETENTION_DAYS: envInt(1, 3650).default(7),
+  TERRAFIX_MEMORY_STATE_MAX: envInt(1, 100_000_000).default(100_000),
   LOG_LEVEL: envLogLevel.default('info'),
   TERRAFIX_TERRAFORM_VALIDATE: z.enum(['auto', 'off', 'required']).default('auto'),
   TERRAFIX_TERRAFORM_PLUGIN_DIR: z.string().trim().min(1).optional(),
@@ -39,6 +40,8 @@ export interface ApiServerConfig {
   shutdownTimeoutMs: number;
   redisUrl: string | undefined;
   retentionSeconds: number;
+  /** Records the in-memory state store keeps at most (no REDIS_URL). */
+  memoryStateMax: number;
   logLevel: z.infer<typeof envLogLevel>;
   terraform: TerraformSettings;
 }
@@ -107,6 +110,7 @@ export function loadApiServerConfig(env: Env): ApiServerConfig {
     shutdownTimeoutMs: e.TERRAFIX_SHUTDOWN_TIMEOUT_MS,
     redisUrl: e.REDIS_URL,
     retentionSeconds: e.STATE_RETENTION_DAYS * 86_400,
+    memoryStateMax: e.TERRAFIX_MEMORY_STATE_MAX,
     logLevel: e.LOG_LEVEL,
     terraform: terraformSettings(env, e),
   };

@@ -178,6 +178,30 @@ export function scanBlocks(src: string): HclBlock[] {
   return blocks;
 }
 
+const SCAN_MEMO_ENTRIES = 512;
+const scanMemo = new Map<string, readonly HclBlock[]>();
+
+/**
+ * scanBlocks for text that is scanned again and again (the same repository file on every failure). Keyed by the
+ * content itself: V8 caches a string's hash, so a repeat lookup with the same string costs little. LRU-bounded.
+ * The result is shared: treat it as read-only.
+ */
+export function scanBlocksCached(src: string): readonly HclBlock[] {
+  const hit = scanMemo.get(src);
+  if (hit !== undefined) {
+    scanMemo.delete(src);
+    scanMemo.set(src, hit);
+    return hit;
+  }
+  const blocks = Object.freeze(scanBlocks(src));
+  scanMemo.set(src, blocks);
+  if (scanMemo.size > SCAN_MEMO_ENTRIES) {
+    const oldest = scanMemo.keys().next();
+    if (oldest.done !== true) scanMemo.delete(oldest.value);
+  }
+  return blocks;
+}
+
 /** Attributes and nested blocks directly inside `block`'s body (positions in the same text as `block`). */
 export function scanBody(
   src: string,

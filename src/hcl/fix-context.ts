@@ -3,7 +3,7 @@
  * editor, the edits and companion blocks collected so far, and what was changed (for the PR text).
  */
 import { TerraFixError } from '../pipeline/errors.js';
-import { type HclBlock, LineIndex, scanBlocks } from './blocks.js';
+import { type HclBlock, LineIndex, scanBlocksCached } from './blocks.js';
 import { applyEdits, BodyEditor, type Edit, indentAt, lineEnding } from './edits.js';
 import type { LocatedResource } from './locate.js';
 
@@ -30,7 +30,7 @@ export interface FixContext {
 /** Scans the file and checks that `located` still describes it (a stale location would corrupt the edit). */
 export function createFixContext(content: string, located: LocatedResource): FixContext {
   const lines = new LineIndex(content);
-  const blocks = scanBlocks(content);
+  const blocks = scanBlocksCached(content);
   const block = blocks.find((b) => b.start === located.block.start && b.end === located.block.end);
   if (block === undefined || block.text !== located.block.text) {
     const message = `${located.path} changed since ${located.address} was located`;

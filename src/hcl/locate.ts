@@ -12,7 +12,7 @@
 import { TerraFixError } from '../pipeline/errors.js';
 import type { Failure } from '../pipeline/failure.js';
 import { parseArn } from './arn.js';
-import { scanBlocks } from './blocks.js';
+import { scanBlocks, scanBlocksCached } from './blocks.js';
 import { type HclDocument, type HclObject, isHclObject, literalString, resourceBodies } from './document.js';
 import { terraformTypesFor } from './resource-types.js';
 
@@ -202,7 +202,7 @@ export function locateByAddress(path: string, content: string, address: string):
   const dot = address.indexOf('.');
   const tfType = address.slice(0, dot);
   const label = address.slice(dot + 1);
-  const block = scanBlocks(content).find(
+  const block = scanBlocksCached(content).find(
     (b) => b.kind === 'resource' && b.labels[0] === tfType && b.labels[1] === label,
   );
   if (dot <= 0 || block === undefined) {

@@ -8,7 +8,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, posix } from 'node:path';
 import { TerraFixError } from '../pipeline/errors.js';
-import { scanBlocks } from './blocks.js';
+import { scanBlocksCached } from './blocks.js';
 import {
   blockEntries,
   firstBody,
@@ -93,11 +93,12 @@ const isIgnored = (path: string): boolean => /(^|\/)\.terraform\//.test(path);
 
 /** Addresses among `added` that another file of the same module already declares. */
 function clashes(input: ValidateFixInput, added: readonly string[]): string[] {
+  if (added.length === 0) return [];
   const wanted = new Set(added);
   const found: string[] = [];
   for (const [path, content] of input.files) {
     if (path === input.path || posix.dirname(path) !== input.located.moduleDir || isIgnored(path)) continue;
-    for (const block of scanBlocks(content)) {
+    for (const block of scanBlocksCached(content)) {
       const address = [block.kind, ...block.labels].join('.');
       if (wanted.has(address)) found.push(`${address} (already in ${path})`);
     }

@@ -19,6 +19,12 @@ export interface MemoryJobQueueOptions<T, R> extends QueueSizing {
   retention?: { maxFinished: number; maxAgeMs: number };
   /** Clock in epoch ms (injectable for retention tests). */
   now?: () => number;
+  /**
+   * Jobs started per event-loop turn (default 8). Starting them in slices from setImmediate lets pending HTTP
+   * I/O run between slices, so intake keeps answering (and a backlog can form, up to `limit`) while CPU-bound
+   * jobs run on the same thread.
+   */
+  dispatchSlice?: number;
 }
 
 interface Job<T, R> {
@@ -48,7 +54,8 @@ export class MemoryJobQueue<T, R> implements JobQueue<T, R> {
   readonly #now: () => number;
   #sizing: QueueSizing;
   #running = 0;
-  #pumping = false;
+  #scheduled = false;
+  readonly #slice: number;
   #draining = false;
   #drained: Promise<void> | undefined;
   #resolveDrained: (() => void) | undefined;
@@ -60,6 +67,7 @@ export class MemoryJobQueue<T, R> implements JobQueue<T, R> {
     this.#retryAfter = options.retryAfterMs ?? estimateRetryAfterMs;
     this.#retention = options.retention ?? DEFAULT_RETENTION;
     this.#now = options.now ?? Date.now;
+    this.#slice = Math.max(1, options.dispatchSlice ?? 8);
   }
 
   /** Jobs waiting for a worker. */
@@ -83,9 +91,9 @@ export class MemoryJobQueue<T, R> implements JobQueue<T, R> {
 
   submit(payloads: readonly T[]): Admission<R> {
     if (this.#draining) return { accepted: false, reason: 'draining', retryAfterMs: this.#estimate() };
-    const freeWorkers = Math.max(0, this.#sizing.workers - this.#running);
-    const freeSlots = Math.max(0, this.#sizing.limit - this.#waiting.length);
-    if (payloads.length > freeWorkers + freeSlots) {
+    // Capacity is workers + limit jobs in the system; waiting jobs may not have been dispatched yet.
+    const inSystem = this.#running + this.#waiting.length;
+    if (inSystem + payloads.length > this.#sizing.workers + this.#sizing.limit) {
       return { accepted: false, reason: 'queue_full', retryAfterMs: this.#estimate() };
     }
     const now = this.#now();
@@ -139,21 +147,22 @@ export class MemoryJobQueue<T, R> implements JobQueue<T, R> {
     return this.#drained;
   }
 
+  /** Schedules a dispatch turn (at most one pending); jobs never start inside submit() or another job's finish. */
   #pump(): void {
-    // A handler that throws synchronously finishes inside #run and calls back here; the outer loop carries on,
-    // so a long run of such jobs cannot grow the stack.
-    if (this.#pumping) return;
-    this.#pumping = true;
-    try {
-      while (this.#running < this.#sizing.workers) {
-        const job = this.#waiting.shift();
-        if (job === undefined) return;
-        void this.#run(job);
-      }
-    } finally {
-      this.#pumping = false;
-    }
+    if (this.#scheduled || this.#waiting.length === 0 || this.#running >= this.#sizing.workers) return;
+    this.#scheduled = true;
+    setImmediate(this.#dispatch);
   }
+
+  readonly #dispatch = (): void => {
+    this.#scheduled = false;
+    for (let started = 0; started < this.#slice && this.#running < this.#sizing.workers; started++) {
+      const job = this.#waiting.shift();
+      if (job === undefined) return;
+      void this.#run(job);
+    }
+    this.#pump();
+  };
 
   async #run(job: Job<T, R>): Promise<void> {
     this.#running += 1;

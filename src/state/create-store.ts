@@ -7,6 +7,8 @@ export interface CreateStateStoreOptions extends StateStoreOptions {
   redisUrl?: string | undefined;
   keyPrefix?: string | undefined;
   now?: (() => number) | undefined;
+  /** Memory store only: most records held (see MemoryStateStoreOptions.maxEntries). */
+  memoryMaxEntries?: number | undefined;
 }
 
 /** Returns a RedisStateStore for `redisUrl` (lazily connected), or a MemoryStateStore when none is given. */
@@ -17,7 +19,12 @@ export function createStateStore(opts: CreateStateStoreOptions): StateStore {
     maxAttempts: opts.maxAttempts,
     ...(opts.now === undefined ? {} : { now: opts.now }),
   };
-  if (opts.redisUrl === undefined || opts.redisUrl === '') return new MemoryStateStore(options);
+  if (opts.redisUrl === undefined || opts.redisUrl === '') {
+    return new MemoryStateStore({
+      ...options,
+      ...(opts.memoryMaxEntries === undefined ? {} : { maxEntries: opts.memoryMaxEntries }),
+    });
+  }
   return new RedisStateStore({
     ...options,
     redis: opts.redisUrl,

@@ -20,6 +20,11 @@ export interface MemoryStateStoreOptions extends StateStoreOptions {
   now?: () => number;
   /** How often expired records are swept; 0 disables the timer (records still expire when touched). */
   sweepIntervalMs?: number;
+  /**
+   * Most records held (default 100,000). Beyond it the oldest settled record is forgotten, as an LRU cache would:
+   * memory stays bounded under sustained unique load. Replicas and long retention need Redis.
+   */
+  maxEntries?: number;
 }
 
 interface Entry {
@@ -32,6 +37,7 @@ export class MemoryStateStore implements StateStore {
   readonly #records = new Map<string, Entry>();
   readonly #options: StateStoreOptions;
   readonly #now: () => number;
+  readonly #maxEntries: number;
   #timer: NodeJS.Timeout | undefined;
 
   constructor(options: MemoryStateStoreOptions) {
@@ -42,6 +48,7 @@ export class MemoryStateStore implements StateStore {
       maxAttempts: options.maxAttempts,
     };
     this.#now = options.now ?? Date.now;
+    this.#maxEntries = Math.max(1, options.maxEntries ?? 100_000);
     const interval = options.sweepIntervalMs ?? 60_000;
     if (interval > 0) {
       this.#timer = setInterval(() => this.sweep(), interval);
@@ -82,6 +89,7 @@ export class MemoryStateStore implements StateStore {
         lease_until: now + this.#options.claimLeaseSeconds * 1000,
       };
       this.#records.set(key, { state, expiresAt: now + inProgressTtlSeconds(this.#options) * 1000 });
+      if (this.#records.size > this.#maxEntries) this.#evictOldestSettled();
     }
     return Promise.resolve(decision);
   }
@@ -125,6 +133,16 @@ export class MemoryStateStore implements StateStore {
     clearInterval(this.#timer);
     this.#timer = undefined;
     return Promise.resolve();
+  }
+
+  /** Forgets the oldest completed or failed record; claims in progress are never evicted (dedup depends on them). */
+  #evictOldestSettled(): void {
+    for (const [key, entry] of this.#records) {
+      if (entry.state.status !== 'in_progress') {
+        this.#records.delete(key);
+        return;
+      }
+    }
   }
 
   #live(key: string, now: number): Entry | undefined {

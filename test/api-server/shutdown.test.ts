@@ -6,8 +6,9 @@ import { loadApiServerConfig } from '../../src/config/api-server.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { failures } from '../support/api.js';
 
-const config = () =>
+const config = (extra: Record<string, string> = {}) =>
   loadApiServerConfig({
+    ...extra,
     TERRAFIX_MOCK_MODE: 'true',
     TERRAFIX_API_PORT: '0',
     TERRAFIX_API_HOST: '127.0.0.1',
@@ -55,5 +56,31 @@ describe('graceful shutdown', () => {
     const refused = server.runtime.queue.submit(failures(1, 1) as never);
     expect(refused).toMatchObject({ accepted: false, reason: 'draining' });
     await expect(fetch(`${server.url}/health`)).rejects.toThrow();
+  });
+
+  it('aborts work still running when the drain timeout passes, so the process can exit', async () => {
+    const server = await startApiServer(config({ TERRAFIX_SHUTDOWN_TIMEOUT_MS: '300' }));
+    await fetch(`${server.url}/configure`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ stages: { bedrock_inference: { latency: { kind: 'fixed', ms: 600_000 } } } }),
+    });
+    const res = await fetch(`${server.url}/webhook?mode=async`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(failures(1, 4711)[0]),
+    });
+    const { job_id: id } = (await res.json()) as { job_id: string };
+    await expect.poll(() => server.runtime.queue.get(id)?.state).toBe('running');
+    const started = performance.now();
+    await server.stop();
+    expect(performance.now() - started).toBeLessThan(5_000);
+    const job = server.runtime.queue.get(id);
+    expect(job?.state).toBe('done');
+    expect(job?.result?.outcome).toMatchObject({
+      kind: 'failed',
+      code: 'TFX_SHUTTING_DOWN',
+      category: 'transient',
+    });
   });
 });

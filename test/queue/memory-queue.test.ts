@@ -16,10 +16,14 @@ function gatedHandler() {
     const fn = release.get(payload);
     if (fn === undefined) throw new Error(`job ${payload} has not started`);
     fn();
-    await new Promise((r) => setImmediate(r)); // let the queue observe the completion
+    await turn(); // let the queue observe the completion
+    await turn(); // and dispatch the next job (dispatch runs on its own event-loop turn)
   };
   return { handler, finish, started };
 }
+
+/** One event-loop turn: the queue starts jobs from setImmediate, never inside submit(). */
+const turn = (): Promise<void> => new Promise((r) => setImmediate(r));
 
 const onError = (error: unknown): string => `error:${error instanceof Error ? error.message : String(error)}`;
 
@@ -45,6 +49,8 @@ describe('MemoryJobQueue', () => {
       },
     });
     const jobs = accepted(queue.submit(Array.from({ length: 60 }, (_, i) => i)));
+    expect(queue.active).toBe(0); // nothing starts inside submit()
+    await turn();
     expect(queue.active).toBe(3);
     expect(queue.depth).toBe(57);
     await Promise.all(jobs.map((j) => j.done));
@@ -56,6 +62,7 @@ describe('MemoryJobQueue', () => {
     const { handler, finish } = gatedHandler();
     const queue = new MemoryJobQueue<number, string>({ workers: 1, limit: 5, handler, onError });
     for (let i = 0; i < 6; i += 1) expect(queue.submit([i]).accepted).toBe(true);
+    await turn();
     expect(queue.active).toBe(1);
     expect(queue.depth).toBe(5);
     const refused = queue.submit([6]);
@@ -75,6 +82,7 @@ describe('MemoryJobQueue', () => {
     const jobs = accepted(queue.submit([1, 2, 3]));
     expect(jobs).toHaveLength(3);
     expect(queue.submit([4])).toMatchObject({ accepted: false });
+    await turn();
     for (const i of [1, 2, 3]) await finish(i);
     expect(await Promise.all(jobs.map((j) => j.done))).toEqual(['ok:1', 'ok:2', 'ok:3']);
   });
@@ -160,6 +168,7 @@ describe('MemoryJobQueue', () => {
     const [first, second] = accepted(queue.submit([1, 2]));
     const id = second?.id ?? '';
     expect(queue.get(id)).toEqual({ id, state: 'queued', enqueuedAt: 1000 });
+    await turn();
     clock = 1_500;
     await finish(1);
     expect(queue.get(first?.id ?? '')).toMatchObject({ state: 'done', result: 'ok:1', finishedAt: 1500 });
@@ -201,9 +210,11 @@ describe('MemoryJobQueue', () => {
     const { handler, finish, started } = gatedHandler();
     const queue = new MemoryJobQueue<number, string>({ workers: 1, limit: 10, handler, onError });
     const jobs = accepted(queue.submit([1, 2, 3, 4, 5]));
+    await turn();
     expect([queue.active, queue.depth]).toEqual([1, 4]);
     queue.resize({ workers: 3, limit: 10 });
     expect(queue.sizing).toEqual({ workers: 3, limit: 10 });
+    await turn();
     expect([queue.active, queue.depth]).toEqual([3, 2]);
     expect(started).toEqual([1, 2, 3]);
     queue.resize({ workers: 1, limit: 1 });
@@ -223,6 +234,7 @@ describe('MemoryJobQueue', () => {
     const { handler, finish } = gatedHandler();
     const queue = new MemoryJobQueue<number, string>({ workers: 1, limit: 5, handler, onError });
     const jobs = accepted(queue.submit([1, 2]));
+    await turn();
     let drained = false;
     const draining = queue.drain().then(() => {
       drained = true;
@@ -264,6 +276,7 @@ describe('MemoryJobQueue', () => {
       },
     });
     accepted(queue.submit([1, 2]));
+    await turn();
     clock = 300;
     await finish(1);
     accepted(queue.submit([3]));

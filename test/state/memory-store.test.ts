@@ -83,3 +83,27 @@ describe('MemoryStateStore', () => {
     await store.close();
   });
 });
+
+describe('MemoryStateStore memory bound', () => {
+  it('forgets the oldest settled record beyond maxEntries, never a claim in progress', async () => {
+    const store = new MemoryStateStore({
+      retentionSeconds: 3600,
+      claimLeaseSeconds: 60,
+      maxAttempts: 3,
+      maxEntries: 3,
+      sweepIntervalMs: 0,
+    });
+    const meta = { test_id: 't', resource_arn: 'arn:aws:s3:::b' };
+    await store.claim('running', meta); // stays in progress
+    for (const key of ['a', 'b', 'c']) {
+      await store.claim(key, meta);
+      await store.complete(key, { pr_url: `https://example.test/${key}` });
+    }
+    expect(store.size).toBe(3);
+    expect(await store.get('a')).toBeUndefined(); // oldest settled one went
+    expect((await store.get('running'))?.status).toBe('in_progress');
+    expect(await store.claim('running', meta)).toMatchObject({ claimed: false, reason: 'in_progress' });
+    expect(await store.claim('c', meta)).toMatchObject({ claimed: false, reason: 'completed' });
+    await store.close();
+  });
+});
