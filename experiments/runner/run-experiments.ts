@@ -1,11 +1,22 @@
 /**
  * `terrafix experiments run`: for each selected experiment and run, configure and verify the mock, reset stats,
  * scrape /metrics every second, run the load, and write raw per-run data plus experiment_summary.json.
- * Exit codes: 0 pass, 1 a threshold failed (or a run errored), 2 usage or configuration error, 3 target unreachable.
+ * Then it builds the reports (HTML, charts) and, with a baseline, the comparison.
+ * Exit codes: 0 pass, 1 a threshold failed (or a run errored), 2 usage or configuration error, 3 target
+ * unreachable, 4 regression against the baseline (when nothing else failed).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TerraFixError, toTerraFixError } from '../../src/pipeline/errors.js';
+import { buildReports, type ReportOutcome } from '../../reports/build-reports.js';
+import {
+  compareSummaries,
+  type Comparison,
+  DEFAULT_TOLERANCES,
+  type Tolerances,
+} from '../../reports/compare.js';
+import { experimentFindings, summaryVerdict } from '../../reports/experiment-findings.js';
+import { readSummary } from '../../reports/read-summary.js';
 import {
   type ExperimentSummary,
   SUMMARY_SCHEMA_VERSION,
@@ -16,7 +27,6 @@ import { isLoopbackHost } from '../engine/loopback.js';
 import type { LoadEngine } from '../engine/port.js';
 import { loadProfile } from '../profiles/load.js';
 import { type ExperimentName, type ExperimentProfile, scaleRun } from '../profiles/schema.js';
-import { scalabilitySlope } from './findings.js';
 import { startLocalServer, type LocalServer } from './local-server.js';
 import type { ProgressSink } from './progress.js';
 import { runOne } from './run-one.js';
@@ -44,12 +54,22 @@ export interface RunnerOptions {
   maxRequestsPerRun?: number;
   /** How long to wait for the target's /ready (default 30 s). */
   readyTimeoutMs?: number;
+  /** A result folder or experiment_summary.json to compare with; a regression exits 4. */
+  baseline?: string;
+  tolerances?: Tolerances;
+  /** false: write experiment_summary.json only (no HTML, no charts). */
+  report?: boolean;
+  /** false: no PNG charts (the HTML report is still written). */
+  charts?: boolean;
 }
 
 export interface RunnerOutcome {
   summary: Summary | undefined;
-  exitCode: 0 | 1 | 2 | 3;
+  exitCode: 0 | 1 | 2 | 3 | 4;
   summaryPath: string | undefined;
+  /** The reports built after the runs (absent with `report: false` or when they failed). */
+  report?: ReportOutcome;
+  comparison?: Comparison;
 }
 
 function checkHost(host: string): string {
@@ -72,21 +92,6 @@ function checkHost(host: string): string {
   return url.origin;
 }
 
-function experimentFindings(exp: ExperimentSummary): Record<string, unknown> {
-  if (exp.name !== 'scalability') return {};
-  const points = exp.runs.flatMap((r) => {
-    const f = r.findings.scalability as
-      { repoSize?: string; parseCache?: boolean; cpuMsPerFailure?: number | null } | undefined;
-    return f?.repoSize === undefined
-      ? []
-      : [{ repoSize: f.repoSize, cache: f.parseCache ?? true, cpuMsPerFailure: f.cpuMsPerFailure ?? null }];
-  });
-  return {
-    cpuMsPer100BlocksCold: scalabilitySlope(points.filter((p) => !p.cache)),
-    cpuMsPer100BlocksCached: scalabilitySlope(points.filter((p) => p.cache)),
-  };
-}
-
 /** Runs the selected experiments and writes the result folder. Never throws for run-level problems. */
 export async function runExperiments(options: RunnerOptions): Promise<RunnerOutcome> {
   const { progress } = options;
@@ -97,6 +102,15 @@ export async function runExperiments(options: RunnerOptions): Promise<RunnerOutc
     progress.log(`error: ${toTerraFixError(error).message}`);
     return { summary: undefined, exitCode: 2, summaryPath: undefined };
   }
+  // A bad baseline is a usage error found before the load, not after it.
+  const baseline =
+    options.baseline === undefined
+      ? undefined
+      : await readSummary(options.baseline, '--baseline').catch((error: unknown) => {
+          progress.log(`error: ${toTerraFixError(error).message}`);
+          return null;
+        });
+  if (baseline === null) return { summary: undefined, exitCode: 2, summaryPath: undefined };
   await mkdir(options.output, { recursive: true });
   let server: LocalServer | undefined;
   let baseUrl: string;
@@ -166,9 +180,6 @@ export async function runExperiments(options: RunnerOptions): Promise<RunnerOutc
   } finally {
     await server?.stop();
   }
-  const runs = experiments.flatMap((e) => e.runs);
-  const failedThresholds = runs.reduce((t, r) => t + r.thresholds.filter((x) => !x.passed).length, 0);
-  const errors = runs.filter((r) => r.status === 'error').length;
   const summary = summarySchema.parse({
     schemaVersion: SUMMARY_SCHEMA_VERSION,
     tool: { name: 'terrafix', version: options.toolVersion, node: process.version },
@@ -179,15 +190,49 @@ export async function runExperiments(options: RunnerOptions): Promise<RunnerOutc
     startedAt,
     endedAt: new Date().toISOString(),
     experiments,
-    verdict: {
-      passed: failedThresholds === 0 && errors === 0 && runs.length > 0,
-      runs: runs.length,
-      failedThresholds,
-      errors,
-    },
+    verdict: summaryVerdict(experiments),
   } satisfies Summary);
   const summaryPath = join(options.output, 'experiment_summary.json');
   await writeFile(summaryPath, `${JSON.stringify(summary, null, 2)}\n`, 'utf8');
   const exitCode = exitOverride ?? (summary.verdict.passed ? 0 : 1);
-  return { summary, exitCode, summaryPath };
+  return { ...(await reportAfterRun(options, summary, baseline, exitCode)), summary, summaryPath };
+}
+
+/** Builds the reports (and the comparison) of a finished run; a regression turns a clean exit into 4. */
+async function reportAfterRun(
+  options: RunnerOptions,
+  summary: Summary,
+  baseline: Summary | undefined,
+  exitCode: RunnerOutcome['exitCode'],
+): Promise<Pick<RunnerOutcome, 'exitCode' | 'report' | 'comparison'>> {
+  const tolerances = options.tolerances ?? DEFAULT_TOLERANCES;
+  let report: ReportOutcome | undefined;
+  let comparison: Comparison | undefined;
+  try {
+    if (options.report === false) {
+      if (baseline !== undefined)
+        comparison = compareSummaries(baseline, summary, tolerances, options.baseline);
+    } else {
+      report = await buildReports(options.output, options.output, {
+        tolerances,
+        charts: options.charts !== false,
+        ...(options.baseline === undefined ? {} : { baseline: options.baseline }),
+      });
+      comparison = report.comparison;
+      options.progress.log(`report: ${report.htmlPath} (${report.charts.length} charts)`);
+    }
+  } catch (error) {
+    const e = toTerraFixError(error);
+    options.progress.log(`error: building the reports failed: ${e.message}`);
+    return { exitCode: exitCode === 0 ? 1 : exitCode };
+  }
+  if (comparison?.regressed === true) {
+    for (const r of comparison.runs.filter((x) => x.regressed))
+      options.progress.log(`regression: ${r.experiment}/${r.run}: ${r.reasons.join('; ')}`);
+  }
+  return {
+    exitCode: exitCode === 0 && comparison?.regressed === true ? 4 : exitCode,
+    ...(report === undefined ? {} : { report }),
+    ...(comparison === undefined ? {} : { comparison }),
+  };
 }
