@@ -6,7 +6,13 @@ import { axis, chartOptions, color, pointRadius } from './style.js';
 
 type Measured = RunData & { result: NonNullable<RunData['result']> };
 
-const seconds = () => axis('time since load start (s)', { type: 'linear', min: 0 });
+/** A seconds axis from 0 to the last second recorded (no empty tail up to a round number). */
+const seconds = (runs: readonly { result: { timeline: readonly { t: number }[] } }[]) =>
+  axis('time since load start (s)', {
+    type: 'linear',
+    min: 0,
+    max: Math.max(1, ...runs.flatMap((r) => r.result.timeline.map((p) => p.t))),
+  });
 
 /** Requests completed per second, one line per run of the experiment. */
 export function throughputChart(experiment: string, runs: Measured[]): ChartSpec {
@@ -35,7 +41,7 @@ export function throughputChart(experiment: string, runs: Measured[]): ChartSpec
         })),
       },
       options: chartOptions(`Throughput over time — ${experiment}`, {
-        x: seconds(),
+        x: seconds(runs),
         y: axis('requests completed per second', { beginAtZero: true }),
       }),
     },
@@ -75,7 +81,7 @@ export function latencyOverTimeChart(run: Measured): ChartSpec {
         })),
       },
       options: chartOptions(`Latency percentiles over time — ${name}`, {
-        x: seconds(),
+        x: seconds([run]),
         y: axis('latency (ms)', { beginAtZero: true }),
       }),
     },
