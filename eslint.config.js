@@ -3,7 +3,16 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'experiments/k6/dist/**', 'node_modules/**', 'coverage/**', 'experiment_results/**', 'eslint.config.js'] },
+  {
+    ignores: [
+      'dist/**',
+      'experiments/k6/dist/**',
+      'node_modules/**',
+      'coverage/**',
+      'experiment_results/**',
+      'eslint.config.js',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

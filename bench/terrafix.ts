@@ -16,6 +16,10 @@ export const TERRAFIX_ENV = {
   TERRAFIX_PARSE_CACHE: 'true',
   TERRAFIX_TERRAFORM_VALIDATE: 'off',
   LOG_LEVEL: 'warn',
+  // Jobs started per event-loop turn; BENCH_DISPATCH_SLICE tries other values.
+  ...(process.env.BENCH_DISPATCH_SLICE === undefined
+    ? {}
+    : { TERRAFIX_DISPATCH_SLICE: process.env.BENCH_DISPATCH_SLICE }),
 } as const;
 
 const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));

@@ -5,7 +5,14 @@
 import type { FailureInput, RepoSize } from '../src/pipeline/failure.js';
 import { fnv1a, mix32, mulberry32 } from '../src/synth/prng.js';
 import { syntheticTargets } from '../src/synth/targets.js';
-import { makeFailure, SEVERITIES, TEMPLATE_NAMES, TEMPLATES, type TemplateName, uniqueIdFor } from '../src/synth/templates.js';
+import {
+  makeFailure,
+  SEVERITIES,
+  TEMPLATE_NAMES,
+  TEMPLATES,
+  type TemplateName,
+  uniqueIdFor,
+} from '../src/synth/templates.js';
 
 /** The part of a run's payload mix the generator needs (see profiles/schema.ts). */
 export interface PayloadMixInput {
@@ -52,7 +59,12 @@ export function failureFor(mix: PayloadMixInput, seed: number, id: number, faile
 }
 
 /** The request of iteration `n` (0-based, counted across all VUs of the run). */
-export function iterationRequest(mix: PayloadMixInput, seed: number, n: number, failedAt: string): IterationRequest {
+export function iterationRequest(
+  mix: PayloadMixInput,
+  seed: number,
+  n: number,
+  failedAt: string,
+): IterationRequest {
   const rng = mulberry32(mix32(fnv1a(`iter:${seed}`) ^ mix32(n)));
   const query = mix.mode === 'async' ? '?mode=async' : '';
   const duplicate = n > 0 && rng.next() < mix.duplicateRatio;
@@ -63,7 +75,12 @@ export function iterationRequest(mix: PayloadMixInput, seed: number, n: number, 
     return earlier * ITEM_STRIDE + j;
   };
   if (!batch) {
-    return { path: `/webhook${query}`, body: JSON.stringify(failureFor(mix, seed, idOf(0), failedAt)), items: 1, duplicate };
+    return {
+      path: `/webhook${query}`,
+      body: JSON.stringify(failureFor(mix, seed, idOf(0), failedAt)),
+      items: 1,
+      duplicate,
+    };
   }
   const { min, max } = mix.batchSize ?? { min: 1, max: 1 };
   const size = Math.min(ITEM_STRIDE, min + rng.int(max - min + 1));

@@ -42,7 +42,9 @@ export const timelinePointSchema = z.object({
 export type TimelinePoint = z.infer<typeof timelinePointSchema>;
 
 /** Upper bounds (ms) of the per-second latency buckets; the last bucket is everything above. */
-export const LATENCY_BUCKETS_MS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 30000] as const;
+export const LATENCY_BUCKETS_MS = [
+  1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 30000,
+] as const;
 
 export const runResultSchema = z.object({
   engine: z.enum(['builtin', 'k6']),

@@ -18,7 +18,14 @@ export interface EngineRunSpec {
   /** Hard cap on requests sent, whatever the shape says (load tests are bounded). */
   maxRequests: number;
   /** Conditions that end the run early; evaluated on the per-second timeline. */
-  stopWhen?: { p99Ms?: number | undefined; errorRate?: number | undefined; droppedRate?: number | undefined; sustainSeconds: number } | undefined;
+  stopWhen?:
+    | {
+        p99Ms?: number | undefined;
+        errorRate?: number | undefined;
+        droppedRate?: number | undefined;
+        sustainSeconds: number;
+      }
+    | undefined;
 }
 
 export interface EngineRunOptions {

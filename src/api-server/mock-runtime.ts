@@ -53,6 +53,7 @@ export async function createMockRuntime(
   const queue = new MemoryJobQueue<Failure, ProcessResult>({
     workers: config.queue.workers,
     limit: config.queue.limit,
+    dispatchSlice: config.queue.dispatchSlice,
     handler: (failure) => mock.pipeline.process(failure, { signal: shutdown.signal }),
     // process() never throws; this keeps a bug from losing an accepted job's answer.
     onError: (error, failure): ProcessResult => {

@@ -12,6 +12,7 @@ const schema = z.object({
   TERRAFIX_MOCK_SEED: envInt(0, 2 ** 31 - 1).default(1),
   TERRAFIX_WORKERS: envInt(1, 10_000).default(256),
   TERRAFIX_QUEUE_LIMIT: envInt(0, 1_000_000).default(5_000),
+  TERRAFIX_DISPATCH_SLICE: envInt(1, 1_000).default(8),
   TERRAFIX_BATCH_MAX: envInt(1, 10_000).default(100),
   TERRAFIX_BODY_LIMIT_BYTES: envInt(1_024, 64 * 1024 * 1024).default(1024 * 1024),
   TERRAFIX_PARSE_WORKERS: envInt(1, 64).default(2),
@@ -33,7 +34,8 @@ export interface ApiServerConfig {
   port: number;
   host: string;
   mock: { latencyMs: number; failureRate: number; seed: number };
-  queue: { workers: number; limit: number };
+  /** dispatchSlice: jobs started per event-loop turn (lower favours intake over processing). */
+  queue: { workers: number; limit: number; dispatchSlice: number };
   batchMax: number;
   bodyLimitBytes: number;
   parse: { workers: number; cacheEnabled: boolean; cacheEntries: number };
@@ -99,7 +101,11 @@ export function loadApiServerConfig(env: Env): ApiServerConfig {
       failureRate: e.TERRAFIX_MOCK_FAILURE_RATE,
       seed: e.TERRAFIX_MOCK_SEED,
     },
-    queue: { workers: e.TERRAFIX_WORKERS, limit: e.TERRAFIX_QUEUE_LIMIT },
+    queue: {
+      workers: e.TERRAFIX_WORKERS,
+      limit: e.TERRAFIX_QUEUE_LIMIT,
+      dispatchSlice: e.TERRAFIX_DISPATCH_SLICE,
+    },
     batchMax: e.TERRAFIX_BATCH_MAX,
     bodyLimitBytes: e.TERRAFIX_BODY_LIMIT_BYTES,
     parse: {

@@ -25,6 +25,8 @@ export interface MemoryJobQueueOptions<T, R> extends QueueSizing {
    * jobs run on the same thread.
    */
   dispatchSlice?: number;
+  /** Background jobs started per event-loop turn, after foreground ones (default 1). */
+  backgroundSlice?: number;
 }
 
 interface Job<T, R> {
@@ -45,6 +47,7 @@ const DEFAULT_RETENTION = { maxFinished: 10_000, maxAgeMs: 10 * 60_000 };
 export class MemoryJobQueue<T, R> implements JobQueue<T, R> {
   readonly #jobs = new Map<string, Job<T, R>>();
   readonly #waiting = new RingDeque<Job<T, R>>();
+  readonly #background = new RingDeque<Job<T, R>>();
   readonly #finished = new RingDeque<Job<T, R>>();
   readonly #durations = new RecentMean();
   readonly #handler: (payload: T, jobId: string) => Promise<R>;
@@ -56,6 +59,7 @@ export class MemoryJobQueue<T, R> implements JobQueue<T, R> {
   #running = 0;
   #scheduled = false;
   readonly #slice: number;
+  readonly #backgroundSlice: number;
   #draining = false;
   #drained: Promise<void> | undefined;
   #resolveDrained: (() => void) | undefined;
@@ -68,11 +72,12 @@ export class MemoryJobQueue<T, R> implements JobQueue<T, R> {
     this.#retention = options.retention ?? DEFAULT_RETENTION;
     this.#now = options.now ?? Date.now;
     this.#slice = Math.max(1, options.dispatchSlice ?? 8);
+    this.#backgroundSlice = Math.max(1, options.backgroundSlice ?? 1);
   }
 
   /** Jobs waiting for a worker. */
   get depth(): number {
-    return this.#waiting.length;
+    return this.#waiting.length + this.#background.length;
   }
 
   /** Jobs whose handler is running. */
@@ -89,10 +94,10 @@ export class MemoryJobQueue<T, R> implements JobQueue<T, R> {
     return this.#draining;
   }
 
-  submit(payloads: readonly T[]): Admission<R> {
+  submit(payloads: readonly T[], options: { background?: boolean } = {}): Admission<R> {
     if (this.#draining) return { accepted: false, reason: 'draining', retryAfterMs: this.#estimate() };
     // Capacity is workers + limit jobs in the system; waiting jobs may not have been dispatched yet.
-    const inSystem = this.#running + this.#waiting.length;
+    const inSystem = this.#running + this.depth;
     if (inSystem + payloads.length > this.#sizing.workers + this.#sizing.limit) {
       return { accepted: false, reason: 'queue_full', retryAfterMs: this.#estimate() };
     }
@@ -112,7 +117,7 @@ export class MemoryJobQueue<T, R> implements JobQueue<T, R> {
         job.reject = reject;
       });
       this.#jobs.set(job.id, job);
-      this.#waiting.push(job);
+      (options.background === true ? this.#background : this.#waiting).push(job);
       jobs.push({ id: job.id, done });
     }
     this.#forgetExpired(now);
@@ -149,7 +154,7 @@ export class MemoryJobQueue<T, R> implements JobQueue<T, R> {
 
   /** Schedules a dispatch turn (at most one pending); jobs never start inside submit() or another job's finish. */
   #pump(): void {
-    if (this.#scheduled || this.#waiting.length === 0 || this.#running >= this.#sizing.workers) return;
+    if (this.#scheduled || this.depth === 0 || this.#running >= this.#sizing.workers) return;
     this.#scheduled = true;
     setImmediate(this.#dispatch);
   }
@@ -158,7 +163,13 @@ export class MemoryJobQueue<T, R> implements JobQueue<T, R> {
     this.#scheduled = false;
     for (let started = 0; started < this.#slice && this.#running < this.#sizing.workers; started++) {
       const job = this.#waiting.shift();
-      if (job === undefined) return;
+      if (job === undefined) break;
+      void this.#run(job);
+    }
+    // Background work gets a small fixed share of every turn: it never starves, and never crowds out intake.
+    for (let b = 0; b < this.#backgroundSlice && this.#running < this.#sizing.workers; b++) {
+      const job = this.#background.shift();
+      if (job === undefined) break;
       void this.#run(job);
     }
     this.#pump();
@@ -215,7 +226,7 @@ export class MemoryJobQueue<T, R> implements JobQueue<T, R> {
   }
 
   #settleDrain(): void {
-    if (this.#draining && this.#running === 0 && this.#waiting.length === 0) {
+    if (this.#draining && this.#running === 0 && this.depth === 0) {
       this.#resolveDrained?.();
       this.#resolveDrained = undefined;
     }
@@ -223,7 +234,7 @@ export class MemoryJobQueue<T, R> implements JobQueue<T, R> {
 
   #estimate(): number {
     return this.#retryAfter({
-      depth: this.#waiting.length,
+      depth: this.depth,
       active: this.#running,
       workers: this.#sizing.workers,
       limit: this.#sizing.limit,

@@ -25,8 +25,11 @@ export type Admission<R> =
   | { accepted: false; retryAfterMs: number; reason: 'queue_full' | 'draining' };
 
 export interface JobQueue<T, R> {
-  /** Admits all payloads or none (so a batch is never half-accepted). */
-  submit(payloads: readonly T[]): Admission<R>;
+  /**
+   * Admits all payloads or none (so a batch is never half-accepted). `background` jobs (nobody waits on the
+   * answer) start only after waiting foreground jobs, and few per event-loop turn, so intake stays responsive.
+   */
+  submit(payloads: readonly T[], options?: { background?: boolean }): Admission<R>;
   get(id: string): JobInfo<R> | undefined;
   readonly depth: number;
   readonly active: number;

@@ -299,4 +299,33 @@ describe('MemoryJobQueue', () => {
     expect(() => make(1, -1)).toThrow(/limit/);
     expect(() => make(1, 0).resize({ workers: 0, limit: 0 })).toThrow(/workers/);
   });
+
+  it('starts foreground jobs before background ones, and background ones a few per turn', async () => {
+    const { handler, started } = gatedHandler();
+    const queue = new MemoryJobQueue<number, string>({
+      workers: 10,
+      limit: 10,
+      handler,
+      onError,
+      dispatchSlice: 2,
+      backgroundSlice: 1,
+    });
+    accepted(queue.submit([101, 102, 103], { background: true }));
+    accepted(queue.submit([1, 2, 3]));
+    expect(queue.depth).toBe(6);
+    await turn();
+    expect(started).toEqual([1, 2, 101]); // two foreground (the slice), then one background
+    await turn();
+    expect(started).toEqual([1, 2, 101, 3, 102]);
+    await turn();
+    expect(started).toEqual([1, 2, 101, 3, 102, 103]);
+    // Capacity (workers + limit = 20) counts both kinds: 6 are in, so 15 more do not fit and 14 do.
+    expect(
+      queue.submit(
+        Array.from({ length: 15 }, (_, i) => i),
+        { background: true },
+      ),
+    ).toMatchObject({ accepted: false });
+    expect(queue.submit(Array.from({ length: 14 }, (_, i) => i)).accepted).toBe(true);
+  });
 });

@@ -88,7 +88,7 @@ export function intakeRoutes(app: FastifyInstance, runtime: ApiRuntime): void {
       return finish(reply, start, 'rejected', 400, validationError('mode', asyncMode.error));
     const parsed = parseFailure(request.body);
     if (!parsed.ok) return finish(reply, start, 'rejected', 400, parsed.body);
-    const admission = queue.submit([parsed.failure]);
+    const admission = queue.submit([parsed.failure], { background: asyncMode });
     if (!admission.accepted) return refuse(reply, start, admission);
     const job = admission.jobs[0];
     if (job === undefined) throw new Error('queue admitted no job');
@@ -125,7 +125,7 @@ export function intakeRoutes(app: FastifyInstance, runtime: ApiRuntime): void {
     }
     const parsed = body.map((item, i) => parseFailure(item, String(i)));
     const valid = parsed.flatMap((p) => (p.ok ? [p.failure] : []));
-    const admission = valid.length === 0 ? undefined : queue.submit(valid);
+    const admission = valid.length === 0 ? undefined : queue.submit(valid, { background: asyncMode });
     if (admission !== undefined && !admission.accepted) return refuse(reply, start, admission);
     const jobs = admission?.jobs ?? [];
     let next = 0;
