@@ -25,6 +25,8 @@ export interface BenchConfig {
   serverNodeArgs: string[];
   /** Where the JSON results go (BENCH_OUT, default .bench/results.json). */
   outFile: string;
+  /** Duration scale of the `all` run whose report build is timed (BENCH_REPORT_SCALE, default 0.03). */
+  reportScale: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -61,5 +63,6 @@ export function loadBenchConfig(env: Env = process.env): BenchConfig {
     intakeCeiling: bool(env, 'BENCH_INTAKE_CEILING', true),
     serverNodeArgs: (env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter((a) => a !== ''),
     outFile: env.BENCH_OUT ?? '.bench/results.json',
+    reportScale: num(env, 'BENCH_REPORT_SCALE', 0.03, 0.01, 1),
   };
 }

@@ -11,6 +11,8 @@ import { measureIntakeCeiling } from './intake-ceiling.js';
 import { measureParseTimes } from './parse-timing.js';
 import { type BenchResults, NOTE, renderReport, TARGETS, verdict, writeResults } from './report.js';
 import { measureSteady } from './steady.js';
+import { compareEngineWithAutocannon } from './engine-vs-autocannon.js';
+import { measureReportBuild } from './report-build.js';
 import { startBareFastify, startTerraFix, TERRAFIX_ENV } from './terrafix.js';
 import { measureThroughput } from './throughput.js';
 
@@ -49,6 +51,7 @@ const results: BenchResults = {
     BENCH_CPU_CONNECTIONS: config.cpuConnections,
     BENCH_COLD_CPU: config.coldCpu,
     BENCH_INTAKE_CEILING: config.intakeCeiling,
+    BENCH_REPORT_SCALE: config.reportScale,
     server: 'TerraFix mock mode, zero latency and failure rate, terraform validate OFF, state in memory',
     server_env: TERRAFIX_ENV,
     ...(config.serverNodeArgs.length > 0 ? { server_node_args: config.serverNodeArgs.join(' ') } : {}),
@@ -98,6 +101,11 @@ try {
     `${Math.round(config.steadyFraction * 100)}% of ${capacity.toFixed(0)} ${basis}`,
   );
   await steadyServer.stop(60_000);
+
+  log('load engine: built-in engine vs autocannon against a trivial server');
+  results.engine = await compareEngineWithAutocannon(config);
+  log(`reports: an all run at duration scale ${config.reportScale}, then three report builds`);
+  results.reportBuild = await measureReportBuild(config.reportScale);
 } catch (error) {
   results.error = error instanceof Error ? (error.stack ?? error.message) : String(error);
   process.exitCode = 1;

@@ -8,6 +8,9 @@ import type { ParseTiming } from './parse-timing.js';
 import type { SteadyResult } from './steady.js';
 import type { ThroughputResults, ThroughputRun } from './throughput.js';
 
+import type { EngineComparison } from './engine-vs-autocannon.js';
+import type { ReportBuildTiming } from './report-build.js';
+
 export const TARGETS = { asyncRatio: 0.6, syncRatio: 0.1 } as const;
 
 export const NOTE =
@@ -35,6 +38,8 @@ export interface BenchResults {
   intakeCeiling?: IntakeCeiling;
   cpuPerFailure?: CpuPerFailure[];
   steady?: SteadyResult;
+  engine?: EngineComparison;
+  reportBuild?: ReportBuildTiming;
   durationSeconds?: number;
   error?: string;
 }
@@ -248,6 +253,22 @@ export function renderReport(r: BenchResults): string {
   if (r.cpuPerFailure !== undefined) parts.push(cpuSection(r.cpuPerFailure));
   if (r.parse !== undefined) parts.push(parseSection(r.parse));
   if (r.steady !== undefined) parts.push(steadySection(r.steady));
+  if (r.engine !== undefined) {
+    const e = r.engine;
+    parts.push(
+      [
+        `Load engine ceiling (${e.connections} connections, ${e.seconds} s each, POST to a trivial server in its own process)`,
+        `autocannon ${e.autocannonRps.map((v) => f(v, 0)).join(' / ')} req/s, built-in engine ${f(e.engineRps, 0)} req/s (${e.engineErrors} errors)`,
+        `engine / autocannon mean = ${f(e.ratio, 3)} (target >= 1: ${e.ratio >= 1 ? 'PASS' : 'BELOW'})`,
+      ].join('\n'),
+    );
+  }
+  if (r.reportBuild !== undefined) {
+    const b = r.reportBuild;
+    parts.push(
+      `Report build for an all run (${b.runs} runs at duration scale ${b.durationScale}, ${b.charts} charts): median ${f(b.medianMs, 0)} ms (${b.ms.join(', ')} ms)`,
+    );
+  }
   if (r.error !== undefined) parts.push(`ERROR: ${r.error}`);
   if (r.durationSeconds !== undefined) parts.push(`benchmark took ${f(r.durationSeconds)} s`);
   return parts.join('\n\n');
