@@ -6,6 +6,9 @@ import { TerraFixError } from '../pipeline/errors.js';
 import { fieldIssues } from '../pipeline/validate-input.js';
 import { experimentsFor } from '../../experiments/profiles/load.js';
 import { chooseEngine } from '../../experiments/runner/engine-choice.js';
+import { K6Engine } from '../../experiments/engine/k6-engine.js';
+import type { LoadEngine } from '../../experiments/engine/port.js';
+import { ENGINE_VERSION } from '../../experiments/engine/result.js';
 import { createProgress } from '../../experiments/runner/progress.js';
 import { runExperiments } from '../../experiments/runner/run-experiments.js';
 import { tolerancesOf, withToleranceOptions } from './report-command.js';
@@ -32,6 +35,12 @@ const optionsSchema = z.object({
 function defaultHost(env: Env): string {
   const host = env.TERRAFIX_API_HOST;
   return host !== undefined && /^https?:\/\//.test(host) ? host : 'http://127.0.0.1:8081';
+}
+
+/** The engine's version line for the summary (k6 asks the binary). */
+async function engineVersion(engine: LoadEngine): Promise<string> {
+  if (engine instanceof K6Engine) return engine.version().catch(() => 'k6 (version unknown)');
+  return ENGINE_VERSION;
 }
 
 /** This package's version, for summaries. */
@@ -102,7 +111,7 @@ export function experimentsCommand(program: Command, env: Env): void {
         host: o.host,
         local: o.local,
         engine,
-        engineVersion: engine.name,
+        engineVersion: await engineVersion(engine),
         output: o.output,
         seed: o.seed,
         durationScale: o.durationScale,

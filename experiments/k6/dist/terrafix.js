@@ -355,7 +355,12 @@ function iterationRequest(mix, seed, n, failedAt) {
     return earlier * ITEM_STRIDE + j;
   };
   if (!batch) {
-    return { path: `/webhook${query}`, body: JSON.stringify(failureFor(mix, seed, idOf(0), failedAt)), items: 1, duplicate };
+    return {
+      path: `/webhook${query}`,
+      body: JSON.stringify(failureFor(mix, seed, idOf(0), failedAt)),
+      items: 1,
+      duplicate
+    };
   }
   const { min, max } = (_a = mix.batchSize) != null ? _a : { min: 1, max: 1 };
   const size = Math.min(ITEM_STRIDE, min + rng.int(max - min + 1));
