@@ -9,7 +9,15 @@ import { loadBenchConfig } from './config.js';
 import { measureCpuPerFailure } from './cpu-per-failure.js';
 import { measureIntakeCeiling } from './intake-ceiling.js';
 import { measureParseTimes } from './parse-timing.js';
-import { type BenchResults, NOTE, renderReport, TARGETS, verdict, writeResults } from './report.js';
+import {
+  type BenchResults,
+  NOTE,
+  renderReport,
+  STEADY_STATE_MAX,
+  TARGETS,
+  verdict,
+  writeResults,
+} from './report.js';
 import { measureSteady } from './steady.js';
 import { compareEngineWithAutocannon } from './engine-vs-autocannon.js';
 import { measureReportBuild } from './report-build.js';
@@ -93,7 +101,9 @@ try {
   const basis = medium === undefined ? 'small-repo sync 2xx/s' : 'medium warm CPU run 2xx/s';
   const rate = Math.max(1, Math.round(capacity * config.steadyFraction));
   log(`steady: ${config.steadySeconds} s at ${rate} req/s on a fresh server`);
-  const steadyServer = await startTerraFix('terrafix-steady', config.serverNodeArgs);
+  const steadyServer = await startTerraFix('terrafix-steady', config.serverNodeArgs, {
+    TERRAFIX_MEMORY_STATE_MAX: String(STEADY_STATE_MAX),
+  });
   results.steady = await measureSteady(
     config,
     steadyServer,

@@ -26,14 +26,18 @@ const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 const BARE = fileURLToPath(new URL('./servers/bare-fastify.js', import.meta.url));
 
 /** `node dist/src/cli/main.js api-server` in mock mode on a free port. */
-export async function startTerraFix(name: string, nodeArgs: string[] = []): Promise<ChildServer> {
+export async function startTerraFix(
+  name: string,
+  nodeArgs: string[] = [],
+  extraEnv: Record<string, string> = {},
+): Promise<ChildServer> {
   const port = await freePort();
   return startServer({
     name,
     script: CLI,
     args: ['api-server'],
     nodeArgs,
-    env: { ...baseEnv(), ...TERRAFIX_ENV, TERRAFIX_API_PORT: String(port) },
+    env: { ...baseEnv(), ...TERRAFIX_ENV, ...extraEnv, TERRAFIX_API_PORT: String(port) },
     port,
     readyPath: '/ready',
     readyTimeoutMs: 60_000,

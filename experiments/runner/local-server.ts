@@ -1,9 +1,10 @@
 /**
  * `--local`: the API server in mock mode as a separate process on a free loopback port. Its output goes to a
- * log file in the output folder (never an undrained pipe); the URL is read from its "listening" log line.
+ * log file in the output folder (never an undrained pipe); it is ready when `/ready` answers.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TerraFixError } from '../../src/pipeline/errors.js';
@@ -30,35 +31,41 @@ export function defaultServerCommand(): string[] {
   return [process.execPath, join(here, '..', '..', 'src', 'cli', 'main.js'), 'api-server', '--mock'];
 }
 
-function listeningUrl(logFile: string): string | undefined {
-  let text: string;
-  try {
-    text = readFileSync(logFile, 'utf8');
-  } catch {
-    return undefined;
-  }
-  for (const line of text.split('\n')) {
-    if (!line.includes('API server listening')) continue;
-    try {
-      const entry = JSON.parse(line) as { url?: unknown };
-      if (typeof entry.url === 'string') return entry.url;
-    } catch {
-      // not a JSON log line
-    }
-  }
-  return undefined;
+/** A free loopback port (bound and released; the server binds it again right after). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
 }
 
-/** Starts the server and resolves once it logs its URL; rejects (and kills it) when it exits or times out first. */
+async function answersReady(url: string): Promise<boolean> {
+  try {
+    const res = await fetch(`${url}/ready`, { signal: AbortSignal.timeout(1_000) });
+    await res.arrayBuffer();
+    return res.ok;
+  } catch {
+    return false;
+  }
+}
+
+/** Starts the server on a free port and resolves once `/ready` answers; rejects (and kills it) when it exits or times out first. */
 export async function startLocalServer(options: LocalServerOptions): Promise<LocalServer> {
   const [cmd, ...args] = options.command ?? defaultServerCommand();
   if (cmd === undefined)
     throw new TerraFixError('TFX_CONFIG', 'empty server command', { category: 'config' });
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
   const fd = openSync(options.logFile, 'a');
   let child: ChildProcess;
   try {
-    child = spawn(cmd, [...args, '--port', '0', '--host', '127.0.0.1'], {
-      env: { ...options.env, TERRAFIX_MOCK_MODE: 'true', LOG_LEVEL: options.env.LOG_LEVEL ?? 'info' },
+    child = spawn(cmd, [...args, '--port', String(port), '--host', '127.0.0.1'], {
+      env: { ...options.env, TERRAFIX_MOCK_MODE: 'true' },
       stdio: ['ignore', fd, fd],
     });
   } finally {
@@ -69,8 +76,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     exited = code;
   });
   const deadline = Date.now() + (options.startTimeoutMs ?? 30_000);
-  let url: string | undefined;
-  while (url === undefined) {
+  for (;;) {
     if (exited !== undefined) {
       throw new TerraFixError(
         'TFX_UNREACHABLE',
@@ -88,8 +94,8 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
         { category: 'transient' },
       );
     }
+    if (await answersReady(url)) break;
     await new Promise((r) => setTimeout(r, 100));
-    url = listeningUrl(options.logFile);
   }
   return {
     url,

@@ -60,7 +60,11 @@ export function createMockPipeline(options: MockPipelineOptions): MockPipeline {
     ...(options.sleep === undefined ? {} : { sleep: options.sleep }),
     ...(options.onInjected === undefined ? {} : { onInjected: options.onInjected }),
   };
-  const publisher = new SimulatedPublisher();
+  // The simulated GitHub remembers as many open PRs as the state store remembers failures: memory stays bounded.
+  const publisher = new SimulatedPublisher({
+    logLimit: 10_000,
+    branchLimit: options.memoryStateMax ?? 100_000,
+  });
   const parser = createHclParser(options.parse);
   const terraform = new TerraformGate(
     options.terraform.mode,
