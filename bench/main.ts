@@ -21,6 +21,7 @@ import {
 import { measureSteady } from './steady.js';
 import { compareEngineWithAutocannon } from './engine-vs-autocannon.js';
 import { measureReportBuild } from './report-build.js';
+import { measureLiveHeap } from './live-heap.js';
 import { startBareFastify, startTerraFix, TERRAFIX_ENV } from './terrafix.js';
 import { measureThroughput } from './throughput.js';
 
@@ -112,6 +113,8 @@ try {
   );
   await steadyServer.stop(60_000);
 
+  log('live heap after forced GC while 200,000 unique failures pass through the mock runtime');
+  results.liveHeap = await measureLiveHeap();
   log('load engine: built-in engine vs autocannon against a trivial server');
   results.engine = await compareEngineWithAutocannon(config);
   log(`reports: an all run at duration scale ${config.reportScale}, then three report builds`);

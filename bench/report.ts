@@ -10,6 +10,7 @@ import type { ThroughputResults, ThroughputRun } from './throughput.js';
 
 import type { EngineComparison } from './engine-vs-autocannon.js';
 import type { ReportBuildTiming } from './report-build.js';
+import type { LiveHeap } from './live-heap.js';
 
 /** TERRAFIX_MEMORY_STATE_MAX of the steady run's server: small enough that retention saturates within the run. */
 export const STEADY_STATE_MAX = 50_000;
@@ -42,6 +43,7 @@ export interface BenchResults {
   cpuPerFailure?: CpuPerFailure[];
   steady?: SteadyResult;
   engine?: EngineComparison;
+  liveHeap?: LiveHeap;
   reportBuild?: ReportBuildTiming;
   durationSeconds?: number;
   error?: string;
@@ -260,6 +262,16 @@ export function renderReport(r: BenchResults): string {
   if (r.cpuPerFailure !== undefined) parts.push(cpuSection(r.cpuPerFailure));
   if (r.parse !== undefined) parts.push(parseSection(r.parse));
   if (r.steady !== undefined) parts.push(steadySection(r.steady));
+  if (r.liveHeap !== undefined) {
+    const h = r.liveHeap;
+    parts.push(
+      [
+        `Live heap after a forced GC (in process, TERRAFIX_MEMORY_STATE_MAX=${h.stateCap}; retention saturates at about ${2 * h.stateCap} failures)`,
+        h.points.map((p) => `${f(p.processed)}: ${mib(p.liveHeapBytes)}`).join(' | '),
+        `end / plateau = ${f(h.endOverPlateau, 3)} (flat when close to 1: no leak per failure)`,
+      ].join('\n'),
+    );
+  }
   if (r.engine !== undefined) {
     const e = r.engine;
     parts.push(
