@@ -4,7 +4,7 @@
  * an unchanged file costs one sha256. Concurrent misses for the same content share one parse.
  * With the cache switched off every call parses (no sharing either), so the cost of parsing can be measured.
  */
-import { createHash } from 'node:crypto';
+import { hash as digest } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { TerraFixError } from '../pipeline/errors.js';
 import { deepFreeze, type HclDocument } from './document.js';
@@ -76,7 +76,7 @@ export function createHclParser(options: HclParserOptions): HclParser {
       counts.parses += 1;
       return pool.run(path, content).then((reply) => toDocument(reply, path, path));
     }
-    const hash = createHash('sha256').update(content, 'utf8').digest('hex');
+    const hash = digest('sha256', content, 'hex');
     const hit = cache.get(hash);
     if (hit !== undefined) {
       counts.hits += 1;
@@ -109,7 +109,7 @@ export function createHclParser(options: HclParserOptions): HclParser {
     parse,
     cached(content) {
       if (!cacheEnabled) return undefined;
-      const hit = cache.get(createHash('sha256').update(content, 'utf8').digest('hex'));
+      const hit = cache.get(digest('sha256', content, 'hex'));
       if (hit !== undefined) counts.hits += 1;
       return hit;
     },
