@@ -2,32 +2,19 @@
 import { access, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApiServer, type RunningServer } from '../../src/api-server/server.js';
-import { loadApiServerConfig } from '../../src/config/api-server.js';
-import { BuiltinEngine } from '../../experiments/engine/builtin-engine.js';
-import type { ProgressSink } from '../../experiments/runner/progress.js';
+import type { RunningServer } from '../../src/api-server/server.js';
+import { collectingProgress, runnerOptions, startRunnerTarget } from '../support/runner.js';
 import { runExperiments, type RunnerOptions } from '../../experiments/runner/run-experiments.js';
 import { editJson, fixtureCopy, tempDir } from './helpers.js';
 
 const lines: string[] = [];
-const progress: ProgressSink = {
-  runStarted: () => undefined,
-  second: () => undefined,
-  runEnded: (line) => lines.push(line),
-  log: (line) => lines.push(line),
-};
+const progress = collectingProgress(lines);
 
 let server: RunningServer;
 let dir: string;
 beforeAll(async () => {
-  server = await startApiServer(
-    loadApiServerConfig({
-      TERRAFIX_MOCK_MODE: 'true',
-      TERRAFIX_API_PORT: '0',
-      TERRAFIX_TERRAFORM_VALIDATE: 'off',
-      LOG_LEVEL: 'silent',
-    }),
-  );
+  server = await startRunnerTarget();
+
   dir = await tempDir();
 });
 afterAll(async () => {
@@ -36,21 +23,7 @@ afterAll(async () => {
 });
 
 function options(overrides: Partial<RunnerOptions>): RunnerOptions {
-  return {
-    experiments: ['smoke'],
-    host: server.url,
-    local: false,
-    engine: new BuiltinEngine(),
-    engineVersion: 'builtin',
-    output: join(dir, 'out'),
-    seed: 3,
-    durationScale: 0.2,
-    toolVersion: 'test',
-    progress,
-    env: {},
-    readyTimeoutMs: 1_500,
-    ...overrides,
-  };
+  return runnerOptions(server, dir, progress, overrides);
 }
 
 const exists = (path: string) =>
