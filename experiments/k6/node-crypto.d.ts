@@ -5,9 +5,5 @@
  * to the script.
  */
 declare module 'node:crypto' {
-  interface Hash {
-    update(data: string, encoding: 'utf8'): Hash;
-    digest(encoding: 'hex'): string;
-  }
-  export function createHash(algorithm: string): Hash;
+  export function hash(algorithm: string, data: string, outputEncoding: 'hex'): string;
 }
