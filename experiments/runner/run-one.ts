@@ -77,7 +77,8 @@ async function waitForIdle(target: TargetClient, timeoutMs: number): Promise<voi
   }
 }
 
-function errorSummary(run: RunProfile, experiment: string, error: TerraFixError): RunSummary {
+/** The summary of a run that produced no result (configuration refused, target gone). */
+export function errorSummary(run: RunProfile, experiment: string, error: TerraFixError): RunSummary {
   return {
     name: run.name,
     experiment,

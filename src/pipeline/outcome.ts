@@ -23,12 +23,6 @@ export type Outcome =
     };
 
 export type OutcomeKind = Outcome['kind'];
-export const OUTCOME_KINDS = [
-  'completed',
-  'skipped_duplicate',
-  'skipped_resolved',
-  'failed',
-] as const satisfies readonly OutcomeKind[];
 
 export interface ProcessResult {
   /** Failure key (sha256 hex of `test_id-resource_arn`). */

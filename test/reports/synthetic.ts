@@ -22,7 +22,8 @@ import {
   type TimelinePoint,
 } from '../../experiments/run-result.js';
 import { plannedRateAt } from '../../experiments/runner/planned-rate.js';
-import { summarizeRun } from '../../experiments/runner/run-one.js';
+import { errorSummary, summarizeRun } from '../../experiments/runner/run-one.js';
+import { TerraFixError } from '../../src/pipeline/errors.js';
 import type { ScrapeSample } from '../../experiments/runner/scrape.js';
 import { experimentFindings, summaryVerdict } from '../../reports/experiment-findings.js';
 import {
@@ -171,36 +172,21 @@ function simulate(
 
 /** An errored run as the runner records it (no raw files). */
 export function errorRunSummary(experiment: string): RunSummary {
-  return {
+  const template = loadProfile('smoke').runs[0];
+  if (template === undefined) throw new Error('the smoke profile has no run');
+  const run = {
+    ...template,
     name: 'broken_run',
-    experiment,
     description: 'A run whose mock configuration did not take.',
-    status: 'error',
-    error: 'mock configuration did not take: latency_ms: asked 50, server has 10',
-    errorCode: 'TFX_CONFIG',
-    passed: false,
-    startedAt: null,
-    endedAt: null,
-    durationSeconds: null,
-    load: {},
-    payload: {},
-    mock: {},
-    requests: 0,
-    iterations: 0,
-    items: 0,
-    statusCounts: {},
-    errorsByKind: {},
-    errorRate: 0,
-    intendedRate: null,
-    achievedRate: 0,
-    droppedIterations: 0,
-    droppedRate: 0,
-    latencyMs: null,
-    thresholds: [],
-    server: null,
-    findings: {},
-    files: { result: null, scrapes: null },
   };
+  const error = new TerraFixError(
+    'TFX_CONFIG',
+    'mock configuration did not take: latency_ms: asked 50, server has 10',
+    {
+      category: 'config',
+    },
+  );
+  return errorSummary(run, experiment, error);
 }
 
 /** Writes the folder and returns its summary. */
