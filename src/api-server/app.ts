@@ -30,10 +30,11 @@ export function apiServerApp(runtime: ApiRuntime): FastifyPluginCallback {
       void reply.header('access-control-allow-origin', '*');
       done();
     });
-    app.addHook('onResponse', async (request, reply) => {
-      runtime.metrics.httpDuration
-        .labels(request.method, request.routeOptions.url ?? 'unmatched', String(reply.statusCode))
-        .observe(reply.elapsedTime / 1000);
+    // Callback hooks, not async ones: these run on every request, and an async hook costs a promise each.
+    app.addHook('onResponse', (request, reply, done) => {
+      const route = request.routeOptions.url ?? 'unmatched';
+      runtime.metrics.observeHttp(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
+      done();
     });
 
     app.setErrorHandler((error: FastifyError | TerraFixError, request, reply) => {

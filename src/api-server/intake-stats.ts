@@ -21,6 +21,11 @@ export class IntakeStats {
     this.window.add();
   }
 
+  /** Requests by result since the last reset. */
+  countsByResult(): Readonly<Record<RequestResult, number>> {
+    return this.counts;
+  }
+
   latencySummary(): LatencySummary {
     return this.latency.summary();
   }

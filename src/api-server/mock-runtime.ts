@@ -27,7 +27,11 @@ export async function createMockRuntime(
   const stats = new IntakeStats();
   const metrics = new Metrics(
     // Read at scrape time, after `queue` below exists.
-    { queueDepth: () => queue.depth, activeWorkers: () => queue.active },
+    {
+      queueDepth: () => queue.depth,
+      activeWorkers: () => queue.active,
+      requestCounts: () => stats.countsByResult(),
+    },
     () => {
       const l = stats.latencySummary();
       return { '0.5': l.p50, '0.9': l.p90, '0.95': l.p95, '0.99': l.p99 };

@@ -1,5 +1,6 @@
 import client from 'prom-client';
 import type { ProcessResult } from '../pipeline/outcome.js';
+import { CellHistogram, type HistogramCell } from './cell-histogram.js';
 import type { PipelineObserver } from '../pipeline/observer.js';
 import { type ExternalStage, isExternalStage, type Stage, STAGES, TOTAL_STAGE } from '../pipeline/stages.js';
 
@@ -11,6 +12,8 @@ const STAGE_BUCKETS = [
 export interface GaugeSources {
   queueDepth: () => number;
   activeWorkers: () => number;
+  /** Intake requests by result since the last reset (`terrafix_requests_total`, read at scrape time). */
+  requestCounts: () => Readonly<Record<string, number>>;
 }
 
 /**
@@ -30,10 +33,12 @@ export class Metrics {
   readonly injectedFaults: client.Counter<'stage' | 'kind'>;
   readonly requests: client.Counter<'status'>;
   readonly queueRejections: client.Counter<'reason'>;
-  readonly httpDuration: client.Histogram<'method' | 'route' | 'status_code'>;
+  readonly httpDuration: CellHistogram<'method' | 'route' | 'status_code'>;
   private readonly stageHistogram: client.Histogram<'stage'>;
   private stageChildren: Map<string, client.Histogram.Internal<'stage'>>;
   private readonly failedChildren = new Map<string, client.Counter.Internal>();
+  // Touched on every request: one bound cell per label set, found by a flat key.
+  private readonly httpCells = new Map<string, HistogramCell>();
 
   constructor(gauges: GaugeSources, quantiles: () => Record<string, number>, rate: () => number) {
     const registers = [this.registry];
@@ -65,9 +70,17 @@ export class Metrics {
       'Faults injected in mock mode, by stage and kind',
       ['stage', 'kind'],
     );
-    this.requests = counter('terrafix_requests_total', 'Intake requests (/webhook, /batch) by result', [
-      'status',
-    ]);
+    // Counted by IntakeStats on every request anyway; copied here at scrape time instead of counted twice.
+    this.requests = new client.Counter({
+      name: 'terrafix_requests_total',
+      help: 'Intake requests (/webhook, /batch) by result',
+      labelNames: ['status'],
+      registers,
+      collect() {
+        this.reset();
+        for (const [status, n] of Object.entries(gauges.requestCounts())) this.inc({ status }, n);
+      },
+    });
     this.queueRejections = counter(
       'terrafix_queue_rejections_total',
       'Requests refused by the bounded queue',
@@ -116,13 +129,13 @@ export class Metrics {
     this.stageHistogram = stageHistogram;
     this.stageChildren = new Map();
     this.zeroStages();
-    this.httpDuration = new client.Histogram({
+    this.httpDuration = new CellHistogram({
       name: 'http_request_duration_seconds',
       help: 'HTTP request duration by method, route and status code',
       labelNames: ['method', 'route', 'status_code'],
       buckets: STAGE_BUCKETS,
-      registers,
     });
+    this.registry.registerMetric(this.httpDuration as unknown as client.Metric);
     client.collectDefaultMetrics({ register: this.registry });
   }
 
@@ -135,6 +148,17 @@ export class Metrics {
     retried: (stage: Stage) => this.retries.inc({ stage }),
     finished: (result: ProcessResult) => this.recordOutcome(result),
   };
+
+  /** One answered HTTP request in `http_request_duration_seconds`. */
+  observeHttp(method: string, route: string, statusCode: number, seconds: number): void {
+    const key = `${method} ${statusCode} ${route}`;
+    let cell = this.httpCells.get(key);
+    if (cell === undefined) {
+      cell = this.httpDuration.cell({ method, route, status_code: String(statusCode) });
+      this.httpCells.set(key, cell);
+    }
+    cell.observe(seconds);
+  }
 
   private recordOutcome(result: ProcessResult): void {
     this.failuresProcessed.inc();

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { TerraFixError } from '../pipeline/errors.js';
+import { IntakePressure } from './intake-pressure.js';
 import type { Admission, JobInfo, JobQueue, JobState, QueueSizing } from './port.js';
 import { estimateRetryAfterMs, RecentMean, type QueueLoad } from './retry-after.js';
 import { RingDeque } from './ring-deque.js';
@@ -27,25 +28,74 @@ export interface MemoryJobQueueOptions<T, R> extends QueueSizing {
   dispatchSlice?: number;
   /** Background jobs started per event-loop turn, after foreground ones (default 1). */
   backgroundSlice?: number;
+  /**
+   * Detects intake saturating the event loop (default: a new IntakePressure on this process's loop; `false`
+   * never yields). While it does, and fewer than half the queue's places hold background jobs, background
+   * jobs start one per `backgroundTrickleMs`; past half, one per turn again, so the backlog drains.
+   */
+  intakePressure?: IntakePressure | false;
+  /** Interval between background starts while yielding to intake (default 10 ms: 100 jobs/s). */
+  backgroundTrickleMs?: number;
 }
 
-interface Job<T, R> {
-  id: string;
-  state: JobState;
-  enqueuedAt: number;
-  startedAt?: number;
-  finishedAt?: number;
-  result?: R;
-  /** Held only until the job starts. */
-  payload: T | undefined;
-  resolve: ((result: R) => void) | undefined;
-  reject: ((error: unknown) => void) | undefined;
+type Outcome<R> = { ok: true; result: R } | { ok: false; error: unknown };
+
+/** One accepted job; also the admission ticket. Its `done` promise exists only once somebody asks for it. */
+class Job<T, R> {
+  state: JobState = 'queued';
+  startedAt: number | undefined;
+  finishedAt: number | undefined;
+  outcome: Outcome<R> | undefined;
+  #done: Promise<R> | undefined;
+  #resolve: ((result: R) => void) | undefined;
+  #reject: ((error: unknown) => void) | undefined;
+
+  constructor(
+    readonly seq: number,
+    readonly id: string,
+    readonly enqueuedAt: number,
+    /** Held only until the job starts. */
+    public payload: T | undefined,
+  ) {}
+
+  // Lazy: an async webhook's job is never awaited, and a promise per queued job was measurable at intake rates.
+  get done(): Promise<R> {
+    if (this.#done === undefined) {
+      const outcome = this.outcome;
+      if (outcome === undefined) {
+        this.#done = new Promise<R>((resolve, reject) => {
+          this.#resolve = resolve;
+          this.#reject = reject;
+        });
+      } else {
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- whatever onError threw
+        this.#done = outcome.ok ? Promise.resolve(outcome.result) : Promise.reject(outcome.error);
+      }
+    }
+    return this.#done;
+  }
+
+  settle(outcome: Outcome<R>, now: number): void {
+    this.state = 'done';
+    this.finishedAt = now;
+    this.outcome = outcome;
+    if (outcome.ok) this.#resolve?.(outcome.result);
+    else if (this.#reject !== undefined) this.#reject(outcome.error);
+    // A bug in onError must not vanish with a job nobody awaits: surface it as an unhandled rejection.
+    else void this.done;
+    this.#resolve = undefined;
+    this.#reject = undefined;
+  }
 }
 
 const DEFAULT_RETENTION = { maxFinished: 10_000, maxAgeMs: 10 * 60_000 };
 
 export class MemoryJobQueue<T, R> implements JobQueue<T, R> {
-  readonly #jobs = new Map<string, Job<T, R>>();
+  // Keyed by sequence number: a Map with small-integer keys costs a tenth of one keyed by fresh id strings.
+  readonly #jobs = new Map<number, Job<T, R>>();
+  /** Job ids are UUID-shaped: a random v4 prefix per queue, then the job's sequence number in 12 hex digits. */
+  readonly #idPrefix = randomUUID().slice(0, 24);
+  #nextSeq = 0;
   readonly #waiting = new RingDeque<Job<T, R>>();
   readonly #background = new RingDeque<Job<T, R>>();
   readonly #finished = new RingDeque<Job<T, R>>();
@@ -58,6 +108,10 @@ export class MemoryJobQueue<T, R> implements JobQueue<T, R> {
   #sizing: QueueSizing;
   #running = 0;
   #scheduled = false;
+  readonly #pressure: IntakePressure | undefined;
+  readonly #trickleMs: number;
+  #lastBackgroundStart = Number.NEGATIVE_INFINITY;
+  #trickleTimer: NodeJS.Timeout | undefined;
   readonly #slice: number;
   readonly #backgroundSlice: number;
   #draining = false;
@@ -73,6 +127,9 @@ export class MemoryJobQueue<T, R> implements JobQueue<T, R> {
     this.#now = options.now ?? Date.now;
     this.#slice = Math.max(1, options.dispatchSlice ?? 8);
     this.#backgroundSlice = Math.max(1, options.backgroundSlice ?? 1);
+    this.#pressure =
+      options.intakePressure === false ? undefined : (options.intakePressure ?? new IntakePressure());
+    this.#trickleMs = Math.max(0, options.backgroundTrickleMs ?? 10);
   }
 
   /** Jobs waiting for a worker. */
@@ -89,6 +146,11 @@ export class MemoryJobQueue<T, R> implements JobQueue<T, R> {
     return { ...this.#sizing };
   }
 
+  /** Whether background jobs are yielding to intake right now (see `intakePressure`). */
+  get yieldingToIntake(): boolean {
+    return this.#pressure?.pressed ?? false;
+  }
+
   /** Whether drain() has been called (the queue refuses new work from then on). */
   get draining(): boolean {
     return this.#draining;
@@ -101,24 +163,16 @@ export class MemoryJobQueue<T, R> implements JobQueue<T, R> {
     if (inSystem + payloads.length > this.#sizing.workers + this.#sizing.limit) {
       return { accepted: false, reason: 'queue_full', retryAfterMs: this.#estimate() };
     }
+    this.#pressure?.noteSubmission();
     const now = this.#now();
-    const jobs: { id: string; done: Promise<R> }[] = [];
+    const background = options.background === true;
+    const jobs: Job<T, R>[] = [];
     for (const payload of payloads) {
-      const job: Job<T, R> = {
-        id: randomUUID(),
-        state: 'queued',
-        enqueuedAt: now,
-        payload,
-        resolve: undefined,
-        reject: undefined,
-      };
-      const done = new Promise<R>((resolve, reject) => {
-        job.resolve = resolve;
-        job.reject = reject;
-      });
-      this.#jobs.set(job.id, job);
-      (options.background === true ? this.#background : this.#waiting).push(job);
-      jobs.push({ id: job.id, done });
+      const seq = this.#nextSeq++;
+      const job = new Job<T, R>(seq, this.#idPrefix + seq.toString(16).padStart(12, '0'), now, payload);
+      this.#jobs.set(seq, job);
+      (background ? this.#background : this.#waiting).push(job);
+      jobs.push(job);
     }
     this.#forgetExpired(now);
     this.#pump();
@@ -127,13 +181,20 @@ export class MemoryJobQueue<T, R> implements JobQueue<T, R> {
 
   get(id: string): JobInfo<R> | undefined {
     this.#forgetExpired(this.#now());
-    const job = this.#jobs.get(id);
+    const job = this.#jobs.get(this.#seqOf(id));
     if (job === undefined) return undefined;
     const info: JobInfo<R> = { id: job.id, state: job.state, enqueuedAt: job.enqueuedAt };
     if (job.startedAt !== undefined) info.startedAt = job.startedAt;
     if (job.finishedAt !== undefined) info.finishedAt = job.finishedAt;
-    if (job.state === 'done') info.result = job.result as R;
+    if (job.outcome?.ok === true) info.result = job.outcome.result;
     return info;
+  }
+
+  /** The sequence number inside one of this queue's ids, or -1. */
+  #seqOf(id: string): number {
+    if (id.length !== 36 || !id.startsWith(this.#idPrefix)) return -1;
+    const tail = id.slice(24);
+    return /^[0-9a-f]{12}$/.test(tail) ? Number.parseInt(tail, 16) : -1;
   }
 
   resize(sizing: QueueSizing): void {
@@ -152,11 +213,31 @@ export class MemoryJobQueue<T, R> implements JobQueue<T, R> {
     return this.#drained;
   }
 
-  /** Schedules a dispatch turn (at most one pending); jobs never start inside submit() or another job's finish. */
+  /**
+   * Schedules a dispatch turn (at most one pending) when a job can start; jobs never start inside submit() or
+   * another job's finish. A background job held back by the trickle gets a timer instead.
+   */
   #pump(): void {
-    if (this.#scheduled || this.depth === 0 || this.#running >= this.#sizing.workers) return;
-    this.#scheduled = true;
-    setImmediate(this.#dispatch);
+    if (this.#scheduled) return;
+    const foreground = this.#waiting.length > 0 && this.#running < this.#sizing.workers;
+    const background = this.#background.length > 0 && this.#running < this.#sizing.workers;
+    if (!foreground && !background) return;
+    const wait = foreground ? 0 : this.#trickleWait(this.yieldingToIntake);
+    if (wait === 0) {
+      this.#scheduled = true;
+      setImmediate(this.#dispatch);
+    } else if (this.#trickleTimer === undefined) {
+      this.#trickleTimer = setTimeout(() => {
+        this.#trickleTimer = undefined;
+        this.#pump();
+      }, wait);
+    }
+  }
+
+  /** Milliseconds until the next background job may start (0: now). */
+  #trickleWait(yielding: boolean): number {
+    if (!yielding || this.#background.length * 2 >= this.#sizing.limit) return 0;
+    return Math.max(0, Math.ceil(this.#lastBackgroundStart + this.#trickleMs - performance.now()));
   }
 
   readonly #dispatch = (): void => {
@@ -166,10 +247,13 @@ export class MemoryJobQueue<T, R> implements JobQueue<T, R> {
       if (job === undefined) break;
       void this.#run(job);
     }
-    // Background work gets a small fixed share of every turn: it never starves, and never crowds out intake.
-    for (let b = 0; b < this.#backgroundSlice && this.#running < this.#sizing.workers; b++) {
+    // Background work: a few per turn while the loop has room; a trickle while intake saturates it.
+    const yielding = this.#pressure?.evaluate() ?? false;
+    const room = yielding && this.#trickleWait(true) > 0 ? 0 : yielding ? 1 : this.#backgroundSlice;
+    for (let b = 0; b < room && this.#running < this.#sizing.workers; b++) {
       const job = this.#background.shift();
       if (job === undefined) break;
+      this.#lastBackgroundStart = performance.now();
       void this.#run(job);
     }
     this.#pump();
@@ -181,7 +265,7 @@ export class MemoryJobQueue<T, R> implements JobQueue<T, R> {
     job.startedAt = this.#now();
     const payload = job.payload as T;
     job.payload = undefined;
-    let outcome: { ok: true; result: R } | { ok: false; error: unknown };
+    let outcome: Outcome<R>;
     try {
       outcome = { ok: true, result: await this.#handler(payload, job.id) };
     } catch (error) {
@@ -194,20 +278,11 @@ export class MemoryJobQueue<T, R> implements JobQueue<T, R> {
     this.#finish(job, outcome);
   }
 
-  #finish(job: Job<T, R>, outcome: { ok: true; result: R } | { ok: false; error: unknown }): void {
+  #finish(job: Job<T, R>, outcome: Outcome<R>): void {
     const now = this.#now();
     this.#running -= 1;
-    job.state = 'done';
-    job.finishedAt = now;
     this.#durations.add(now - (job.startedAt ?? now));
-    if (outcome.ok) {
-      job.result = outcome.result;
-      job.resolve?.(outcome.result);
-    } else {
-      job.reject?.(outcome.error);
-    }
-    job.resolve = undefined;
-    job.reject = undefined;
+    job.settle(outcome, now);
     this.#finished.push(job);
     this.#forgetExpired(now);
     this.#pump();
@@ -221,7 +296,7 @@ export class MemoryJobQueue<T, R> implements JobQueue<T, R> {
       const tooOld = now - (oldest.finishedAt ?? now) >= maxAgeMs;
       if (!tooMany && !tooOld) return;
       this.#finished.shift();
-      this.#jobs.delete(oldest.id);
+      this.#jobs.delete(oldest.seq);
     }
   }
 

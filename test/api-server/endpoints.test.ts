@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Failure, failureKey } from '../../src/pipeline/failure.js';
 import { failures, post, startTestApi, type TestApi } from '../support/api.js';
 import { parsePrometheusText } from '../support/prometheus-text.js';
 
@@ -163,11 +164,33 @@ describe('async jobs', () => {
     await expect
       .poll(async () => (await api.app.inject(location)).json<{ state: string }>().state)
       .toBe('done');
+    expect(res.json()).toEqual({
+      accepted: true,
+      job_id: location.slice('/jobs/'.length),
+      status_url: location,
+    });
     const job = (await api.app.inject(location)).json<{
       http_status: number;
       result: { failure_hash: string };
     }>();
-    expect(job.result.failure_hash).toBe(res.json<{ failure_hash: string }>().failure_hash);
+    expect(job.result.failure_hash).toBe(failureKey(failure as Failure));
     expect(job.http_status).toBe(200);
+  });
+
+  it('?mode=async answers 202 without Preference-Applied, and unknown job ids are 404', async () => {
+    const [failure] = failures(2, 8081);
+    const first = await post(api.app, '/webhook?mode=async', failure);
+    expect(first.statusCode).toBe(202);
+    expect(first.headers['preference-applied']).toBeUndefined(); // no Prefer header was sent
+    const id = first.json<{ job_id: string }>().job_id;
+    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    const known = await api.app.inject(`/jobs/${id}`);
+    expect(known.statusCode).toBe(200);
+    // Same shape, other sequence number; another prefix; not an id at all.
+    const unknownSeq = `${id.slice(0, 24)}ffffffffffff`;
+    const otherPrefix = `00000000-0000-4000-8000-${id.slice(24)}`;
+    for (const bad of [unknownSeq, otherPrefix, 'not-a-job', `${id.slice(0, 24)}zzzzzzzzzzzz`]) {
+      expect((await api.app.inject(`/jobs/${bad}`)).statusCode, bad).toBe(404);
+    }
   });
 });

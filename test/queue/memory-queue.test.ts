@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { TerraFixError } from '../../src/pipeline/errors.js';
+import { IntakePressure } from '../../src/queue/intake-pressure.js';
 import { MemoryJobQueue } from '../../src/queue/memory-queue.js';
 import type { Admission } from '../../src/queue/port.js';
 import type { QueueLoad } from '../../src/queue/retry-after.js';
@@ -327,5 +328,75 @@ describe('MemoryJobQueue', () => {
       ),
     ).toMatchObject({ accepted: false });
     expect(queue.submit(Array.from({ length: 14 }, (_, i) => i)).accepted).toBe(true);
+  });
+});
+
+/** An IntakePressure that always reports intake saturating the loop. */
+class AlwaysPressed extends IntakePressure {
+  override evaluate(): boolean {
+    return true;
+  }
+  override get pressed(): boolean {
+    return true;
+  }
+}
+
+describe('MemoryJobQueue while intake saturates the loop', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('trickles background jobs, one per interval, while foreground jobs start at once', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'setImmediate', 'performance'] });
+    const started: number[] = [];
+    const queue = new MemoryJobQueue<number, number>({
+      workers: 10,
+      limit: 100,
+      onError: () => -1,
+      handler: (n) => {
+        started.push(n);
+        return Promise.resolve(n);
+      },
+      intakePressure: new AlwaysPressed(),
+      backgroundTrickleMs: 50,
+    });
+    expect(queue.yieldingToIntake).toBe(true);
+    accepted(queue.submit([101, 102, 103, 104], { background: true }));
+    await vi.advanceTimersByTimeAsync(1);
+    expect(started).toEqual([101]);
+    await vi.advanceTimersByTimeAsync(30);
+    expect(started).toEqual([101]);
+    accepted(queue.submit([1, 2]));
+    await vi.advanceTimersByTimeAsync(1);
+    expect(started).toEqual([101, 1, 2]); // foreground does not wait for the trickle
+    await vi.advanceTimersByTimeAsync(25);
+    expect(started).toEqual([101, 1, 2, 102]);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(started).toEqual([101, 1, 2, 102, 103, 104]);
+    expect(queue.depth).toBe(0);
+  });
+
+  it('stops trickling once background jobs hold half the queue, so the backlog drains', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'setImmediate', 'performance'] });
+    const started: number[] = [];
+    const queue = new MemoryJobQueue<number, number>({
+      workers: 10,
+      limit: 6,
+      onError: () => -1,
+      handler: (n) => {
+        started.push(n);
+        return Promise.resolve(n);
+      },
+      intakePressure: new AlwaysPressed(),
+      backgroundTrickleMs: 1_000,
+    });
+    accepted(queue.submit([1, 2, 3, 4, 5], { background: true }));
+    // 5 of 6 places, then 4, then 3: one per turn, no trickle wait; below half, the trickle is back.
+    await vi.advanceTimersByTimeAsync(5);
+    expect(started).toEqual([1, 2, 3]);
+    await vi.advanceTimersByTimeAsync(900);
+    expect(started).toEqual([1, 2, 3]);
+    await vi.advanceTimersByTimeAsync(200);
+    expect(started).toEqual([1, 2, 3, 4]);
   });
 });
