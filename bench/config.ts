@@ -3,6 +3,8 @@
 export interface BenchConfig {
   /** Duration of each throughput measurement (BENCH_SECONDS). */
   seconds: number;
+  /** Rounds of bare / async / sync throughput runs; the verdict takes the median round (BENCH_ROUNDS). */
+  rounds: number;
   /** Keep-alive connections of the throughput runs (BENCH_CONNECTIONS). */
   connections: number;
   /** Short unmeasured pass before each throughput run: JIT and parse caches warm (BENCH_WARMUP_SECONDS). */
@@ -51,12 +53,14 @@ function bool(env: Env, name: string, fallback: boolean): boolean {
 /** The benchmark configuration from `env`; throws naming the variable that is wrong. */
 export function loadBenchConfig(env: Env = process.env): BenchConfig {
   return {
-    seconds: num(env, 'BENCH_SECONDS', 10, 1, 3600),
+    seconds: num(env, 'BENCH_SECONDS', 8, 1, 3600),
+    rounds: Math.round(num(env, 'BENCH_ROUNDS', 3, 1, 50)),
     connections: Math.round(num(env, 'BENCH_CONNECTIONS', 50, 1, 10_000)),
     warmupSeconds: num(env, 'BENCH_WARMUP_SECONDS', 3, 0, 600),
     steadySeconds: num(env, 'BENCH_STEADY_SECONDS', 120, 4, 86_400),
     steadyFraction: num(env, 'BENCH_STEADY_FRACTION', 0.4, 0.01, 1),
-    asyncQueueLimit: Math.round(num(env, 'BENCH_ASYNC_QUEUE_LIMIT', 200_000, 1, 1_000_000)),
+    // Room for a whole run's intake: the run measures how fast TerraFix accepts, not when its queue fills.
+    asyncQueueLimit: Math.round(num(env, 'BENCH_ASYNC_QUEUE_LIMIT', 1_000_000, 1, 1_000_000)),
     cpuScale: num(env, 'BENCH_CPU_SCALE', 1, 0.01, 100),
     cpuConnections: Math.round(num(env, 'BENCH_CPU_CONNECTIONS', 8, 1, 1_000)),
     coldCpu: bool(env, 'BENCH_COLD_CPU', true),

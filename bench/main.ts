@@ -51,6 +51,7 @@ const results: BenchResults = {
   },
   settings: {
     BENCH_SECONDS: config.seconds,
+    BENCH_ROUNDS: config.rounds,
     BENCH_CONNECTIONS: config.connections,
     BENCH_WARMUP_SECONDS: config.warmupSeconds,
     BENCH_STEADY_SECONDS: config.steadySeconds,
@@ -98,7 +99,7 @@ try {
 
   // The steady rate: a fraction of what the server sustained on the medium repository with a warm cache.
   const medium = results.cpuPerFailure.find((c) => c.size === 'medium' && c.cache === 'warm');
-  const capacity = medium?.load.okPerSecond ?? throughput.sync.okPerSecond;
+  const capacity = medium?.load.okPerSecond ?? throughput.rounds[0]?.sync.okPerSecond ?? 1;
   const basis = medium === undefined ? 'small-repo sync 2xx/s' : 'medium warm CPU run 2xx/s';
   const rate = Math.max(1, Math.round(capacity * config.steadyFraction));
   log(`steady: ${config.steadySeconds} s at ${rate} req/s on a fresh server`);
