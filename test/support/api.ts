@@ -4,7 +4,7 @@ import { buildApiServer } from '../../src/api-server/build.js';
 import { createMockRuntime } from '../../src/api-server/mock-runtime.js';
 import type { ApiRuntime } from '../../src/api-server/runtime-types.js';
 import { loadApiServerConfig } from '../../src/config/api-server.js';
-import { createLogger } from '../../src/observability/logger.js';
+import { createLogger, type Logger } from '../../src/observability/logger.js';
 import type { FailureInput, RepoSize } from '../../src/pipeline/failure.js';
 import type { Sleep } from '../../src/pipeline/retry.js';
 import { failureStream } from '../../src/synth/templates.js';
@@ -20,7 +20,7 @@ export const noSleep: Sleep = () => Promise.resolve();
 /** A mock-mode app with zero latency and terraform off unless `env` says otherwise. */
 export async function startTestApi(
   env: Record<string, string> = {},
-  options: { sleep?: Sleep; redisKeyPrefix?: string } = {},
+  options: { sleep?: Sleep; redisKeyPrefix?: string; logger?: Logger } = {},
 ): Promise<TestApi> {
   const config = loadApiServerConfig({
     TERRAFIX_MOCK_MODE: 'true',
