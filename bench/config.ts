@@ -53,8 +53,8 @@ function bool(env: Env, name: string, fallback: boolean): boolean {
 /** The benchmark configuration from `env`; throws naming the variable that is wrong. */
 export function loadBenchConfig(env: Env = process.env): BenchConfig {
   return {
-    seconds: num(env, 'BENCH_SECONDS', 8, 1, 3600),
-    rounds: Math.round(num(env, 'BENCH_ROUNDS', 3, 1, 50)),
+    seconds: num(env, 'BENCH_SECONDS', 6, 1, 3600),
+    rounds: Math.round(num(env, 'BENCH_ROUNDS', 5, 1, 50)),
     connections: Math.round(num(env, 'BENCH_CONNECTIONS', 50, 1, 10_000)),
     warmupSeconds: num(env, 'BENCH_WARMUP_SECONDS', 3, 0, 600),
     steadySeconds: num(env, 'BENCH_STEADY_SECONDS', 120, 4, 86_400),

@@ -24,6 +24,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** performance.now() when routing began; the start of http_request_duration_seconds. */
     receivedAt: number;
+    /** The JSON body as received (empty for other content types); async webhooks queue it. */
+    rawBody: string;
   }
 }
 
@@ -37,6 +39,14 @@ export function apiServerApp(runtime: ApiRuntime): FastifyPluginCallback {
     // onResponse: an onResponse hook makes fastify attach finish/error listeners to every response, which
     // cost more than the rest of the hook work. The duration therefore ends when the answer is handed over.
     app.decorateRequest('receivedAt', 0);
+    app.decorateRequest('rawBody', '');
+    // fastify's own JSON parser (prototype poisoning refused), keeping the text it parsed.
+    const parseJson = app.getDefaultJsonParser('error', 'error');
+    app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+      const text = typeof body === 'string' ? body : body.toString('utf8');
+      request.rawBody = text;
+      void parseJson(request, text, done);
+    });
     app.addHook('onRequest', (request, reply, done) => {
       request.receivedAt = performance.now();
       void reply.header('access-control-allow-origin', '*');

@@ -2,10 +2,9 @@ import type { ApiServerConfig } from '../config/api-server.js';
 import { createMockPipeline } from '../composition/mock-pipeline.js';
 import { createLogger, type Logger } from '../observability/logger.js';
 import { Metrics } from '../observability/metrics.js';
-import type { Failure } from '../pipeline/failure.js';
 import type { ProcessResult } from '../pipeline/outcome.js';
 import { TerraFixError, toTerraFixError } from '../pipeline/errors.js';
-import { failureKey } from '../pipeline/failure.js';
+import { failureOf, type QueuedFailure, queuedFailureKey } from './queued-failure.js';
 import type { Sleep } from '../pipeline/retry.js';
 import { MemoryJobQueue } from '../queue/memory-queue.js';
 import { IntakeStats } from './intake-stats.js';
@@ -54,16 +53,16 @@ export async function createMockRuntime(
   // Aborted when a graceful shutdown runs out of time: in-flight jobs end (as failed, retryable) instead of
   // keeping the process alive on their timers.
   const shutdown = new AbortController();
-  const queue = new MemoryJobQueue<Failure, ProcessResult>({
+  const queue = new MemoryJobQueue<QueuedFailure, ProcessResult>({
     workers: config.queue.workers,
     limit: config.queue.limit,
     dispatchSlice: config.queue.dispatchSlice,
-    handler: (failure) => mock.pipeline.process(failure, { signal: shutdown.signal }),
+    handler: (payload) => mock.pipeline.process(failureOf(payload), { signal: shutdown.signal }),
     // process() never throws; this keeps a bug from losing an accepted job's answer.
-    onError: (error, failure): ProcessResult => {
+    onError: (error, payload): ProcessResult => {
       const e = toTerraFixError(error);
       return {
-        key: failureKey(failure),
+        key: queuedFailureKey(payload),
         outcome: { kind: 'failed', code: e.code, category: e.category, stage: 'record', message: e.message },
         timings: {},
         retries: {},

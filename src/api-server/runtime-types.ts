@@ -1,11 +1,11 @@
 import type { Logger } from 'pino';
 import type { ApiServerConfig } from '../config/api-server.js';
 import type { Metrics } from '../observability/metrics.js';
-import type { Failure } from '../pipeline/failure.js';
 import type { ProcessResult } from '../pipeline/outcome.js';
 import type { JobQueue } from '../queue/port.js';
 import type { StateStore } from '../state/port.js';
 import type { IntakeStats } from './intake-stats.js';
+import type { QueuedFailure } from './queued-failure.js';
 import type { TerraformAvailability } from '../hcl/terraform-gate.js';
 
 /** Mock-mode controls behind `POST /configure`. */
@@ -31,7 +31,7 @@ export interface ApiRuntime {
   readonly logger: Logger;
   readonly metrics: Metrics;
   readonly stats: IntakeStats;
-  readonly queue: JobQueue<Failure, ProcessResult>;
+  readonly queue: JobQueue<QueuedFailure, ProcessResult>;
   readonly state: StateStore;
   readonly mock: MockControls | undefined;
   readonly stateBackend: 'memory' | 'redis';

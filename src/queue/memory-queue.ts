@@ -34,7 +34,7 @@ export interface MemoryJobQueueOptions<T, R> extends QueueSizing {
    * jobs start one per `backgroundTrickleMs`; past half, one per turn again, so the backlog drains.
    */
   intakePressure?: IntakePressure | false;
-  /** Interval between background starts while yielding to intake (default 10 ms: 100 jobs/s). */
+  /** Interval between background starts while yielding to intake (default 20 ms: 50 jobs/s). */
   backgroundTrickleMs?: number;
 }
 
@@ -129,7 +129,7 @@ export class MemoryJobQueue<T, R> implements JobQueue<T, R> {
     this.#backgroundSlice = Math.max(1, options.backgroundSlice ?? 1);
     this.#pressure =
       options.intakePressure === false ? undefined : (options.intakePressure ?? new IntakePressure());
-    this.#trickleMs = Math.max(0, options.backgroundTrickleMs ?? 10);
+    this.#trickleMs = Math.max(0, options.backgroundTrickleMs ?? 20);
   }
 
   /** Jobs waiting for a worker. */

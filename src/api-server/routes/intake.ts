@@ -89,7 +89,10 @@ export function intakeRoutes(app: FastifyInstance, runtime: ApiRuntime): void {
       finish(reply, start, 'rejected', 400, parsed.body);
       return;
     }
-    const admission = queue.submit([parsed.failure], { background: asyncMode });
+    // An async job may wait behind intake for a while: it keeps the body it was validated from (see
+    // queued-failure.ts); a sync job starts at once and keeps the record.
+    const queued = asyncMode && request.rawBody !== '' ? request.rawBody : parsed.failure;
+    const admission = queue.submit([queued], { background: asyncMode });
     if (!admission.accepted) {
       refuse(reply, start, admission);
       return;
