@@ -253,6 +253,18 @@ function steadySection(s: SteadyResult): string {
         ],
       ],
     ),
+    table(
+      ['quarter of the run', 'RSS peak', 'heap floor'],
+      s.quarters.map((q) => [`${f(q.fromS)}-${f(q.toS)} s`, mib(q.rssMaxBytes), mib(q.heapUsedMinBytes)]),
+    ),
+    `last quarter / third quarter: RSS peak ${f(
+      (s.quarters[3]?.rssMaxBytes ?? Number.NaN) / (s.quarters[2]?.rssMaxBytes ?? Number.NaN),
+      3,
+    )}, heap floor ${f(
+      (s.quarters[3]?.heapUsedMinBytes ?? Number.NaN) / (s.quarters[2]?.heapUsedMinBytes ?? Number.NaN),
+      3,
+    )} (flat when close to 1, once the caps below are reached; heap used between GCs swings with the ` +
+      'allocation rate, so the floor, sampled about once a second, is the figure to watch)',
     `${f(s.processed)} failures processed; RSS grew ${f((s.rssEndBytes - s.rssStartBytes) / s.processed, 0)} bytes ` +
       `per failure over the whole run. Each processed failure keeps a dedup record and a simulated-GitHub branch ` +
       `entry, both capped at TERRAFIX_MEMORY_STATE_MAX (${STEADY_STATE_MAX} in this run, reached after ` +

@@ -13,6 +13,14 @@ export interface RssSample {
   heapUsedBytes: number;
 }
 
+/** One quarter of the run: the RSS peak, and the heap floor (its lowest sample: just after a GC, near the live heap). */
+export interface SteadyQuarter {
+  fromS: number;
+  toS: number;
+  rssMaxBytes: number;
+  heapUsedMinBytes: number;
+}
+
 export interface SteadyResult {
   seconds: number;
   targetRate: number;
@@ -27,6 +35,8 @@ export interface SteadyResult {
   heapUsedStartBytes: number;
   heapUsedMidBytes: number;
   heapUsedEndBytes: number;
+  /** Sampled about once a second: heap used between GCs swings with the allocation rate, its floor does not. */
+  quarters: SteadyQuarter[];
   /** Failures processed during the run (each leaves a dedup record for STATE_RETENTION_DAYS). */
   processed: number;
   /** Server CPU seconds over the run, per processed failure (ms). */
@@ -61,7 +71,7 @@ export async function measureSteady(
   const samples: RssSample[] = [sample(start)];
   let midRss = Number.NaN;
   let midHeap = Number.NaN;
-  const interval = Math.max(1, seconds / 24);
+  const interval = Math.max(1, seconds / 120);
   const sampling = setInterval(() => {
     readCounters(tfx.url).then(
       (c) => samples.push(sample(c)),
@@ -99,7 +109,19 @@ export async function measureSteady(
   samples.push(sample(end));
   samples.sort((a, b) => a.t - b.t);
   const processed = end.processed - start.processed;
+  const quarters = [0, 1, 2, 3].map((q): SteadyQuarter => {
+    const fromS = (seconds * q) / 4;
+    const toS = (seconds * (q + 1)) / 4;
+    const inside = samples.filter((s) => s.t >= fromS && (q === 3 ? s.t <= toS + 5 : s.t < toS));
+    return {
+      fromS,
+      toS,
+      rssMaxBytes: Math.max(...inside.map((s) => s.rssBytes)),
+      heapUsedMinBytes: Math.min(...inside.map((s) => s.heapUsedBytes)),
+    };
+  });
   return {
+    quarters,
     seconds,
     targetRate: rate,
     rateBasis,
