@@ -341,25 +341,31 @@ class AlwaysPressed extends IntakePressure {
   }
 }
 
+/** A queue under permanent intake pressure, on fake timers, recording the order jobs start in. */
+function pressedQueue(limit: number, backgroundTrickleMs: number) {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'setImmediate', 'performance'] });
+  const started: number[] = [];
+  const queue = new MemoryJobQueue<number, number>({
+    workers: 10,
+    limit,
+    onError: () => -1,
+    handler: (n) => {
+      started.push(n);
+      return Promise.resolve(n);
+    },
+    intakePressure: new AlwaysPressed(),
+    backgroundTrickleMs,
+  });
+  return { queue, started };
+}
+
 describe('MemoryJobQueue while intake saturates the loop', () => {
   afterEach(() => {
     vi.useRealTimers();
   });
 
   it('trickles background jobs, one per interval, while foreground jobs start at once', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'setImmediate', 'performance'] });
-    const started: number[] = [];
-    const queue = new MemoryJobQueue<number, number>({
-      workers: 10,
-      limit: 100,
-      onError: () => -1,
-      handler: (n) => {
-        started.push(n);
-        return Promise.resolve(n);
-      },
-      intakePressure: new AlwaysPressed(),
-      backgroundTrickleMs: 50,
-    });
+    const { queue, started } = pressedQueue(100, 50);
     expect(queue.yieldingToIntake).toBe(true);
     accepted(queue.submit([101, 102, 103, 104], { background: true }));
     await vi.advanceTimersByTimeAsync(1);
@@ -377,19 +383,7 @@ describe('MemoryJobQueue while intake saturates the loop', () => {
   });
 
   it('stops trickling once background jobs hold half the queue, so the backlog drains', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'setImmediate', 'performance'] });
-    const started: number[] = [];
-    const queue = new MemoryJobQueue<number, number>({
-      workers: 10,
-      limit: 6,
-      onError: () => -1,
-      handler: (n) => {
-        started.push(n);
-        return Promise.resolve(n);
-      },
-      intakePressure: new AlwaysPressed(),
-      backgroundTrickleMs: 1_000,
-    });
+    const { queue, started } = pressedQueue(6, 1_000);
     accepted(queue.submit([1, 2, 3, 4, 5], { background: true }));
     // 5 of 6 places, then 4, then 3: one per turn, no trickle wait; below half, the trickle is back.
     await vi.advanceTimersByTimeAsync(5);
