@@ -263,8 +263,9 @@ function steadySection(s: SteadyResult): string {
     )}, heap floor ${f(
       (s.quarters[3]?.heapUsedMinBytes ?? Number.NaN) / (s.quarters[2]?.heapUsedMinBytes ?? Number.NaN),
       3,
-    )} (flat when close to 1, once the caps below are reached; heap used between GCs swings with the ` +
-      'allocation rate, so the floor, sampled about once a second, is the figure to watch)',
+    )} (flat when close to 1, once the caps below are reached). RSS follows V8's committed heap, which ` +
+      'fills with garbage between full GCs at high rates and shrinks after them; the heap floor, sampled about ' +
+      'once a second (its lowest points come just after a GC), is the leak check, with the live heap below',
     `${f(s.processed)} failures processed; RSS grew ${f((s.rssEndBytes - s.rssStartBytes) / s.processed, 0)} bytes ` +
       `per failure over the whole run. Each processed failure keeps a dedup record and a simulated-GitHub branch ` +
       `entry, both capped at TERRAFIX_MEMORY_STATE_MAX (${STEADY_STATE_MAX} in this run, reached after ` +
