@@ -33,6 +33,8 @@ export interface JobQueue<T, R> {
   get(id: string): JobInfo<R> | undefined;
   readonly depth: number;
   readonly active: number;
+  /** Whether background jobs are holding back for saturated intake right now. */
+  readonly yieldingToIntake: boolean;
   readonly sizing: QueueSizing;
   /** Applies new sizing; shrinking never cancels running or queued jobs. */
   resize(sizing: QueueSizing): void;

@@ -30,10 +30,12 @@ describe('backpressure', () => {
     expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(1);
     expect(refused.json()).toMatchObject({ code: 'TFX_QUEUE_FULL' });
     const status = (await api.app.inject('/status')).json<{
-      queue: { depth: number; active_workers: number };
+      queue: { depth: number; active_workers: number; background_yielding: unknown };
       stats: { throttled_requests: number };
     }>();
     expect(status.queue).toMatchObject({ depth: 5, active_workers: 1 });
+    // Whether intake saturated the loop during this test depends on the machine; the field is always there.
+    expect(typeof status.queue.background_yielding).toBe('boolean');
     expect(status.stats.throttled_requests).toBe(2);
   });
 

@@ -34,6 +34,8 @@ export function statusRoutes(app: FastifyInstance, runtime: ApiRuntime): void {
         active_workers: runtime.queue.active,
         workers: runtime.queue.sizing.workers,
         limit: runtime.queue.sizing.limit,
+        // True while async jobs start slowly because intake saturates the event loop (README: backpressure).
+        background_yielding: runtime.queue.yieldingToIntake,
       },
       parse_cache: runtime.parseCache(),
       terraform_validate: { mode: runtime.config.terraform.mode, ...runtime.terraform() },
