@@ -35,9 +35,6 @@ declare module 'fastify' {
  */
 export function apiServerApp(runtime: ApiRuntime): FastifyPluginCallback {
   return (app: FastifyInstance, _options, done) => {
-    // Callback hooks, not async ones (an async hook costs a promise per request), and onSend rather than
-    // onResponse: an onResponse hook makes fastify attach finish/error listeners to every response, which
-    // cost more than the rest of the hook work. The duration therefore ends when the answer is handed over.
     app.decorateRequest('receivedAt', 0);
     app.decorateRequest('rawBody', '');
     // fastify's own JSON parser (prototype poisoning refused), keeping the text it parsed.
@@ -47,6 +44,9 @@ export function apiServerApp(runtime: ApiRuntime): FastifyPluginCallback {
       request.rawBody = text;
       void parseJson(request, text, done);
     });
+    // Callback hooks, not async ones (an async hook costs a promise per request), and onSend rather than
+    // onResponse: an onResponse hook makes fastify attach finish/error listeners to every response, which
+    // cost more than the rest of the hook work. The duration therefore ends when the answer is handed over.
     app.addHook('onRequest', (request, reply, done) => {
       request.receivedAt = performance.now();
       void reply.header('access-control-allow-origin', '*');

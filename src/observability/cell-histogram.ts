@@ -80,14 +80,18 @@ export class CellHistogram<L extends string> {
     }
   }
 
-  /** The cell of one label set (created on first use); callers keep it. */
-  cell(labels: Readonly<Record<L, string>>): HistogramCell {
-    const key = this.#labelNames.map((n) => labels[n]).join('\u0000');
+  /** The cell of one label set, by label values in `labelNames` order (created on first use). */
+  cell(...values: string[]): HistogramCell {
+    const key = values.join('\u0000');
     let cell = this.#cells.get(key);
     if (cell === undefined) {
-      const own: Record<string, string> = {};
-      for (const n of this.#labelNames) own[n] = labels[n];
-      cell = new HistogramCell(this.#bounds, own);
+      if (values.length !== this.#labelNames.length)
+        throw new Error(
+          `${this.name}: expected ${this.#labelNames.length} label values, got ${values.length}`,
+        );
+      const labels: Record<string, string> = {};
+      this.#labelNames.forEach((n, i) => (labels[n] = values[i] as string));
+      cell = new HistogramCell(this.#bounds, labels);
       this.#cells.set(key, cell);
     }
     return cell;

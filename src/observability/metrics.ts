@@ -1,6 +1,6 @@
 import client from 'prom-client';
 import type { ProcessResult } from '../pipeline/outcome.js';
-import { CellHistogram, type HistogramCell } from './cell-histogram.js';
+import { CellHistogram } from './cell-histogram.js';
 import type { PipelineObserver } from '../pipeline/observer.js';
 import { type ExternalStage, isExternalStage, type Stage, STAGES, TOTAL_STAGE } from '../pipeline/stages.js';
 
@@ -37,8 +37,6 @@ export class Metrics {
   private readonly stageHistogram: client.Histogram<'stage'>;
   private stageChildren: Map<string, client.Histogram.Internal<'stage'>>;
   private readonly failedChildren = new Map<string, client.Counter.Internal>();
-  // Touched on every request: one bound cell per label set, found by a flat key.
-  private readonly httpCells = new Map<string, HistogramCell>();
 
   constructor(gauges: GaugeSources, quantiles: () => Record<string, number>, rate: () => number) {
     const registers = [this.registry];
@@ -151,13 +149,7 @@ export class Metrics {
 
   /** One answered HTTP request in `http_request_duration_seconds`. */
   observeHttp(method: string, route: string, statusCode: number, seconds: number): void {
-    const key = `${method} ${statusCode} ${route}`;
-    let cell = this.httpCells.get(key);
-    if (cell === undefined) {
-      cell = this.httpDuration.cell({ method, route, status_code: String(statusCode) });
-      this.httpCells.set(key, cell);
-    }
-    cell.observe(seconds);
+    this.httpDuration.cell(method, route, String(statusCode)).observe(seconds);
   }
 
   private recordOutcome(result: ProcessResult): void {

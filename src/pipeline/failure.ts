@@ -36,8 +36,8 @@ const failureObject = z.object({
 });
 
 /**
- * The schema as intake uses it: z.compile generates a validator for it once (about a quarter of the
- * interpreted parse's cost, measured by `npm run bench`), and falls back to the interpreted parser whenever
+ * The schema as intake uses it: z.compile generates a validator for it once (0.75 µs per valid record against
+ * 2.9 µs interpreted, measured in isolation on a benchmark body), and falls back to the interpreted parser whenever
  * the input is invalid, so error messages and issue paths are the interpreted ones.
  */
 export const failureSchema = z.compile(failureObject);
@@ -47,7 +47,7 @@ export type FailureInput = z.input<typeof failureSchema>;
 
 /** Dedup key: lowercase hex SHA-256 of `"{test_id}-{resource_arn}"` (timestamp deliberately excluded). */
 export function failureKey(failure: Pick<Failure, 'test_id' | 'resource_arn'>): string {
-  // crypto.hash (one-shot) costs a third of createHash().update().digest(); this runs twice per request.
+  // crypto.hash (one-shot) costs a third of createHash().update().digest(); this runs once per failure processed.
   return hash('sha256', `${failure.test_id}-${failure.resource_arn}`, 'hex');
 }
 

@@ -1,7 +1,7 @@
 /**
  * Whether intake currently keeps the event loop saturated. Background jobs (async webhooks: nobody waits on
- * them) yield to intake while it does: the queue then runs them one at a time, so they still progress, and
- * gives them every worker again as soon as the loop has spare time. Without this, a background job started
+ * them) yield to intake while it does: the queue then starts them at a slow fixed rate, so they still progress,
+ * and gives them every worker again as soon as the loop has spare time. Without this, a background job started
  * on every event-loop turn took a third of the loop from intake at full load.
  */
 import { performance } from 'node:perf_hooks';

@@ -249,7 +249,7 @@ export class MemoryJobQueue<T, R> implements JobQueue<T, R> {
     }
     // Background work: a few per turn while the loop has room; a trickle while intake saturates it.
     const yielding = this.#pressure?.evaluate() ?? false;
-    const room = yielding && this.#trickleWait(true) > 0 ? 0 : yielding ? 1 : this.#backgroundSlice;
+    const room = !yielding ? this.#backgroundSlice : this.#trickleWait(true) === 0 ? 1 : 0;
     for (let b = 0; b < room && this.#running < this.#sizing.workers; b++) {
       const job = this.#background.shift();
       if (job === undefined) break;
