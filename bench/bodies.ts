@@ -1,6 +1,6 @@
 /** Unique webhook bodies, cheap enough to make one per request inside the load generator. */
 import type { RepoSize } from '../src/pipeline/failure.js';
-import { failureStream } from '../src/synth/templates.js';
+import { failureStream } from '../src/simulation/synth/templates.js';
 
 export interface BodySource {
   /** The next body: a valid failure whose test_id no other body of this benchmark run carries. */

@@ -3,7 +3,7 @@
  * process), same request, same connection count: autocannon, engine, autocannon again (drift shows).
  */
 import { fileURLToPath } from 'node:url';
-import { MAX_RATE_REQUEST, measureEngineMaxRate } from '../experiments/engine/max-rate.js';
+import { MAX_RATE_REQUEST, measureEngineMaxRate } from './support/max-rate.js';
 import { baseEnv, freePort, HOST, startServer } from './children.js';
 import type { BenchConfig } from './config.js';
 import { runLoad } from './load.js';
@@ -18,7 +18,7 @@ export interface EngineComparison {
   ratio: number;
 }
 
-const TRIVIAL = fileURLToPath(new URL('../experiments/engine/trivial-server-main.js', import.meta.url));
+const TRIVIAL = fileURLToPath(new URL('./support/trivial-server-main.js', import.meta.url));
 
 /** Runs the comparison on a fresh trivial server and stops it. */
 export async function compareEngineWithAutocannon(config: BenchConfig): Promise<EngineComparison> {

@@ -7,7 +7,7 @@ import { createMockRuntime } from '../src/api-server/mock-runtime.js';
 import { loadApiServerConfig } from '../src/config/api-server.js';
 import { createLogger } from '../src/observability/logger.js';
 import { failureSchema } from '../src/pipeline/failure.js';
-import { failureStream } from '../src/synth/templates.js';
+import { failureStream } from '../src/simulation/synth/templates.js';
 
 const rounds = Number(process.argv[2] ?? 8);
 const perRound = Number(process.argv[3] ?? 25_000);

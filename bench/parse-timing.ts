@@ -1,7 +1,7 @@
 /** HCL parse time of a whole synthetic repository, in this process, cold (cache off) and cached. */
 import { REPO_SIZES, type RepoSize } from '../src/pipeline/failure.js';
 import { createHclParser } from '../src/hcl/parser.js';
-import { syntheticRepository } from '../src/synth/repository.js';
+import { syntheticRepository } from '../src/simulation/synth/repository.js';
 
 export interface ParseTiming {
   size: RepoSize;

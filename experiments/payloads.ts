@@ -3,8 +3,8 @@
  * Iteration n of a run is a deterministic function of (seed, n), so a run is reproducible at any concurrency.
  */
 import type { FailureInput, RepoSize } from '../src/pipeline/failure.js';
-import { fnv1a, mix32, mulberry32 } from '../src/synth/prng.js';
-import { syntheticTargets } from '../src/synth/targets.js';
+import { fnv1a, mix32, mulberry32 } from '../src/simulation/synth/prng.js';
+import { syntheticTargets } from '../src/simulation/synth/targets.js';
 import {
   makeFailure,
   SEVERITIES,
@@ -12,7 +12,7 @@ import {
   TEMPLATES,
   type TemplateName,
   uniqueIdFor,
-} from '../src/synth/templates.js';
+} from '../src/simulation/synth/templates.js';
 
 /** The part of a run's payload mix the generator needs (see profiles/schema.ts). */
 export interface PayloadMixInput {

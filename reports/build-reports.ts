@@ -12,9 +12,9 @@ import { type Comparison, compareWithBaseline, DEFAULT_TOLERANCES, type Toleranc
 import { chartsView } from './html/charts-view.js';
 import { summaryView } from './html/summary-view.js';
 import { renderChartsHtml, renderSummaryHtml } from './html/templates.js';
-import { readSummary, SUMMARY_FILE } from './read-summary.js';
+import { readSummary, SUMMARY_FILE } from '../experiments/results/read-summary.js';
 import { rebuildSummary } from './rebuild-summary.js';
-import type { Summary } from './summary-schema.js';
+import type { Summary } from '../experiments/results/summary-schema.js';
 
 export interface ReportOptions {
   /** A result folder or an experiment_summary.json to compare with. */

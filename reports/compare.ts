@@ -3,8 +3,8 @@
  * verdict against tolerances. Runs present on one side only are listed, never failed; so are runs that errored.
  */
 import { fmtMs, fmtPct, fmtRate, fmtRelative, trim } from './format.js';
-import { readSummary } from './read-summary.js';
-import type { RunSummary, Summary } from './summary-schema.js';
+import { readSummary } from '../experiments/results/read-summary.js';
+import type { RunSummary, Summary } from '../experiments/results/summary-schema.js';
 
 /** How much worse a run may get before it is a regression. */
 export interface Tolerances {

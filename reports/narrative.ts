@@ -3,7 +3,7 @@
  * ("The service sustained 200 req/s with p99 under 1 s; at 400 req/s p99 reached 3.2 s.").
  */
 import { fmtBytes, fmtCount, fmtMs, fmtPct, fmtRate } from './format.js';
-import type { ExperimentSummary, RunSummary } from './summary-schema.js';
+import type { ExperimentSummary, RunSummary } from '../experiments/results/summary-schema.js';
 
 type Rec = Record<string, unknown>;
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);

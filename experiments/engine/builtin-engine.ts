@@ -4,7 +4,7 @@
  * shared payload generator, so both engines send the same bodies for the same seed.
  */
 import { iterationRequest } from '../payloads.js';
-import type { RunResult } from '../run-result.js';
+import type { RunResult } from '../results/run-result.js';
 import type { EngineRunOptions, EngineRunSpec, LoadEngine } from './port.js';
 import { runLoad } from './run-load.js';
 

@@ -1,5 +1,5 @@
 /** Which error kind a failed exchange is: by HTTP status when there is one, else by the transport error's code. */
-import type { ErrorKind } from '../run-result.js';
+import type { ErrorKind } from '../results/run-result.js';
 
 const CONNECTION_CODES = new Set([
   'ECONNREFUSED',

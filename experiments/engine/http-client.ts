@@ -7,7 +7,7 @@
  * the in-flight exchanges instead of a timer per request.
  */
 import { Client } from 'undici';
-import type { ErrorKind } from '../run-result.js';
+import type { ErrorKind } from '../results/run-result.js';
 import { statusErrorKind, transportErrorKind } from './error-kind.js';
 
 /** Whoever waits for an exchange: told once per request, with status 0 when no response came. */

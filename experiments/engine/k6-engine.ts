@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { TerraFixError } from '../../src/pipeline/errors.js';
 import { parseRunSummary, stopBreaches } from '../k6/summary.js';
-import type { RunResult } from '../run-result.js';
+import type { RunResult } from '../results/run-result.js';
 import { K6RunAccumulator } from './k6-ndjson.js';
 import { type K6Exit, startK6 } from './k6-process.js';
 import { type K6RunSpec, toK6Spec } from './k6-spec-file.js';

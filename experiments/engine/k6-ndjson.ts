@@ -15,7 +15,7 @@ import {
   LATENCY_BUCKETS_MS,
   type RunResult,
   type TimelinePoint,
-} from '../run-result.js';
+} from '../results/run-result.js';
 import { statusErrorKind } from './error-kind.js';
 import {
   encodeHistogram,

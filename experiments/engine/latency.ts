@@ -1,6 +1,6 @@
 /** HDR histograms of latencies in microseconds (3 significant digits, bounded memory) and their ms summaries. */
 import * as hdr from 'hdr-histogram-js';
-import type { LatencySummaryMs } from '../run-result.js';
+import type { LatencySummaryMs } from '../results/run-result.js';
 
 export type Histogram = hdr.Histogram;
 

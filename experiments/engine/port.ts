@@ -5,7 +5,7 @@
  */
 import type { PayloadMixInput } from '../payloads.js';
 import type { LoadShape } from '../profiles/schema.js';
-import type { RunResult, TimelinePoint } from '../run-result.js';
+import type { RunResult, TimelinePoint } from '../results/run-result.js';
 
 export interface EngineRunSpec {
   /** Loopback base URL of the target, e.g. http://127.0.0.1:8081. */

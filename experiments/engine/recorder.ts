@@ -2,7 +2,12 @@
  * Everything a run counts: one histogram for the whole run plus per-second stats for the timeline. A request is
  * attributed to the second it completed in; scheduled and dropped iterations to the second they were due in.
  */
-import { ERROR_KINDS, type ErrorKind, LATENCY_BUCKETS_MS, type TimelinePoint } from '../run-result.js';
+import {
+  ERROR_KINDS,
+  type ErrorKind,
+  LATENCY_BUCKETS_MS,
+  type TimelinePoint,
+} from '../results/run-result.js';
 import { type Histogram, newHistogram, percentileMs, toMicros } from './latency.js';
 
 class SecondStats {

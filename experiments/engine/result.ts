@@ -1,5 +1,5 @@
 /** Assembles the RunResult from what the recorder counted. */
-import type { RunResult, TimelinePoint } from '../run-result.js';
+import type { RunResult, TimelinePoint } from '../results/run-result.js';
 import { encodeHistogram, summarize } from './latency.js';
 import type { Recorder } from './recorder.js';
 

@@ -5,7 +5,7 @@
  * signal abandons them, and abandoned requests are counted nowhere (they have no outcome to count).
  */
 import { loadDuration } from '../profiles/schema.js';
-import type { RunResult, TimelinePoint } from '../run-result.js';
+import type { RunResult, TimelinePoint } from '../results/run-result.js';
 import { ClosedModel } from './closed-model.js';
 import { LoopbackClient } from './http-client.js';
 import { loopbackOrigin } from './loopback.js';

@@ -1,6 +1,6 @@
 /** stopWhen, evaluated on the per-second timeline: any one condition holding for `sustainSeconds` consecutive seconds. */
 import type { EngineRunSpec } from './port.js';
-import type { TimelinePoint } from '../run-result.js';
+import type { TimelinePoint } from '../results/run-result.js';
 
 type StopWhen = NonNullable<EngineRunSpec['stopWhen']>;
 

@@ -1,5 +1,5 @@
 /** A virtual user: runs one iteration (one POST) at a time and reports its latency from a given start time. */
-import type { ErrorKind } from '../run-result.js';
+import type { ErrorKind } from '../results/run-result.js';
 import type { Exchange, ExchangeOwner, LoopbackClient } from './http-client.js';
 import type { Recorder } from './recorder.js';
 

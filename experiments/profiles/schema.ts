@@ -3,9 +3,9 @@
  * Durations are seconds; rates are iterations per second. The runner scales durations by --duration-scale.
  */
 import { z } from 'zod';
-import { configureSchema } from '../../src/api-server/mock-controls.js';
+import { configureSchema } from '../../src/simulation/controls.js';
 import { REPO_SIZES } from '../../src/pipeline/failure.js';
-import { TEMPLATE_NAMES } from '../../src/synth/templates.js';
+import { TEMPLATE_NAMES } from '../../src/simulation/synth/templates.js';
 
 const seconds = z.number().positive().max(86_400);
 const stage = z.strictObject({ target: z.number().nonnegative().max(100_000), duration: seconds });

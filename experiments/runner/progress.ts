@@ -1,4 +1,4 @@
-import type { TimelinePoint } from '../run-result.js';
+import type { TimelinePoint } from '../results/run-result.js';
 
 export interface ProgressSink {
   runStarted(name: string, plannedSeconds: number): void;

@@ -15,14 +15,14 @@ import {
   DEFAULT_TOLERANCES,
   type Tolerances,
 } from '../../reports/compare.js';
-import { experimentFindings, summaryVerdict } from '../../reports/experiment-findings.js';
-import { readSummary } from '../../reports/read-summary.js';
+import { experimentFindings, summaryVerdict } from '../results/experiment-findings.js';
+import { readSummary } from '../results/read-summary.js';
 import {
   type ExperimentSummary,
   SUMMARY_SCHEMA_VERSION,
   type Summary,
   summarySchema,
-} from '../../reports/summary-schema.js';
+} from '../results/summary-schema.js';
 import { isLoopbackHost } from '../engine/loopback.js';
 import type { LoadEngine } from '../engine/port.js';
 import { loadProfile } from '../profiles/load.js';

@@ -2,7 +2,7 @@
 import { REPO_SIZES } from '../../src/pipeline/failure.js';
 import { fmtMs, fmtRate } from '../format.js';
 import type { RunData } from '../rebuild-summary.js';
-import type { RunSummary } from '../summary-schema.js';
+import type { RunSummary } from '../../experiments/results/summary-schema.js';
 import type { ChartSpec } from './render.js';
 import { alpha, axis, chartOptions, color, pointRadius } from './style.js';
 

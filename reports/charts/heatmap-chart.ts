@@ -4,7 +4,7 @@
  * so even a short run fills the chart; empty cells are light grey, not missing.
  */
 import type { Chart, Plugin } from 'chart.js';
-import { LATENCY_BUCKETS_MS } from '../../experiments/run-result.js';
+import { LATENCY_BUCKETS_MS } from '../../experiments/results/run-result.js';
 import { fmtCount, fmtMs, fmtPct } from '../format.js';
 import type { RunData } from '../rebuild-summary.js';
 import type { ChartSpec } from './render.js';

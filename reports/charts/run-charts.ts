@@ -1,8 +1,8 @@
 /** Charts across runs: success vs failure, p95 and achieved rate, per-stage breakdown, intended vs achieved rate. */
 import { STAGES } from '../../src/pipeline/stages.js';
-import { ERROR_KINDS } from '../../experiments/run-result.js';
+import { ERROR_KINDS } from '../../experiments/results/run-result.js';
 import { fmtMs, fmtPct, fmtRate } from '../format.js';
-import type { RunSummary } from '../summary-schema.js';
+import type { RunSummary } from '../../experiments/results/summary-schema.js';
 import type { ChartSpec } from './render.js';
 import { alpha, axis, chartOptions, color, wrapLabel } from './style.js';
 

@@ -4,7 +4,7 @@ import type { RenderedChart } from '../charts/render-all.js';
 import type { Comparison } from '../compare.js';
 import { fmtBytes, fmtCount, fmtMs, fmtPct, fmtRate } from '../format.js';
 import { experimentSentences, runSentences } from '../narrative.js';
-import type { RunSummary, Summary } from '../summary-schema.js';
+import type { RunSummary, Summary } from '../../experiments/results/summary-schema.js';
 import { comparisonView } from './comparison-view.js';
 
 export interface EmbeddedImage {

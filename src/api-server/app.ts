@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyPluginCallback } from 'fastify';
 import { TerraFixError } from '../pipeline/errors.js';
 import { issuesOf } from '../pipeline/validate-input.js';
-import { redactText } from '../observability/redact.js';
+import { redactText } from '../pipeline/redact.js';
 import { configureRoute } from './routes/configure.js';
 import { healthRoutes } from './routes/health.js';
 import { intakeRoutes } from './routes/intake.js';

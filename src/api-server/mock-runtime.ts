@@ -8,7 +8,7 @@ import { failureOf, type QueuedFailure, queuedFailureKey } from './queued-failur
 import type { Sleep } from '../pipeline/retry.js';
 import { MemoryJobQueue } from '../queue/memory-queue.js';
 import { IntakeStats } from './intake-stats.js';
-import { MockControlPanel } from './mock-controls.js';
+import { MockControlPanel } from '../simulation/controls.js';
 import type { ApiRuntime } from './runtime-types.js';
 
 export interface MockRuntimeOverrides {

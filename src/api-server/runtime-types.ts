@@ -3,7 +3,7 @@ import type { ApiServerConfig } from '../config/api-server.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { ProcessResult } from '../pipeline/outcome.js';
 import type { JobQueue } from '../queue/port.js';
-import type { StateStore } from '../state/port.js';
+import type { StateStore } from '../pipeline/state-store.js';
 import type { IntakeStats } from './intake-stats.js';
 import type { QueuedFailure } from './queued-failure.js';
 import type { TerraformAvailability } from '../hcl/terraform-gate.js';

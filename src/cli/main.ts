@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { CommanderError } from 'commander';
 import { TerraFixError } from '../pipeline/errors.js';
-import { redactText } from '../observability/redact.js';
+import { redactText } from '../pipeline/redact.js';
 import { EXIT } from './exit-codes.js';
 import { buildProgram } from './program.js';
 

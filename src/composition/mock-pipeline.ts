@@ -1,9 +1,9 @@
 import type { Logger } from 'pino';
-import { SimulatedCheckout } from '../adapters/simulated/checkout.js';
-import { SimulatedFailureSource } from '../adapters/simulated/failure-source.js';
-import { SimulatedFixGenerator } from '../adapters/simulated/fix-generator.js';
-import { SimulatedPublisher } from '../adapters/simulated/publisher.js';
-import { SimulatedRepoResolver } from '../adapters/simulated/repo-resolver.js';
+import { SimulatedCheckout } from '../simulation/adapters/checkout.js';
+import { SimulatedFailureSource } from '../simulation/adapters/failure-source.js';
+import { SimulatedFixGenerator } from '../simulation/adapters/fix-generator.js';
+import { SimulatedPublisher } from '../simulation/adapters/publisher.js';
+import { SimulatedRepoResolver } from '../simulation/adapters/repo-resolver.js';
 import type { TerraformSettings } from '../config/api-server.js';
 import { FaultInjector, fromLegacy, withFaults } from '../faults/index.js';
 import type { FaultKind } from '../faults/profile.js';
@@ -16,7 +16,7 @@ import { createPipeline, type Pipeline } from '../pipeline/process-failure.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, type Sleep } from '../pipeline/retry.js';
 import type { ExternalStage } from '../pipeline/stages.js';
 import { createStateStore } from '../state/create-store.js';
-import type { StateStore } from '../state/port.js';
+import type { StateStore } from '../pipeline/state-store.js';
 
 export interface MockPipelineOptions {
   logger: Logger;

@@ -1,6 +1,6 @@
 import { pino, type Logger } from 'pino';
 import type { LogLevel } from '../config/env-parsers.js';
-import { redactText } from './redact.js';
+import { redactText } from '../pipeline/redact.js';
 
 export type { Logger };
 

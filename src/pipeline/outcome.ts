@@ -1,5 +1,5 @@
 import type { ErrorCategory, ErrorCode } from './errors.js';
-import type { FailureStatus } from '../state/port.js';
+import type { FailureStatus } from './state-store.js';
 import type { Stage, StageTimings } from './stages.js';
 
 /** Every way processing a failure can end. Metrics, state and reports switch on `kind` exhaustively. */

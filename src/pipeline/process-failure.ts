@@ -17,7 +17,7 @@ import type {
 import { buildDraft } from './pull-request.js';
 import { type RetryPolicy, runWithRetry } from './retry.js';
 import type { Stage, StageTimings } from './stages.js';
-import type { StateStore } from '../state/port.js';
+import type { StateStore } from './state-store.js';
 
 export interface PipelineDeps {
   source: FailureSource;

@@ -1,6 +1,6 @@
 import type { Failure } from './failure.js';
 import type { FixProposal, PullRequestDraft, RepoRef } from './ports.js';
-import { redactText } from '../observability/redact.js';
+import { redactText } from './redact.js';
 
 const SEVERITY_EMOJI: Record<string, string> = { high: '🔴', medium: '🟡', low: '🟢' };
 const CONFIDENCE_NOTE: Record<FixProposal['confidence'], string> = {

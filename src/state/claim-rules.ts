@@ -2,7 +2,7 @@
  * Who may take a failure key. The memory store calls this; the Redis claim script (redis-scripts.ts) mirrors it
  * line for line, and the shared contract test holds both to it.
  */
-import type { ClaimResult } from './port.js';
+import type { ClaimResult } from '../pipeline/state-store.js';
 import type { StoredFailureState } from './record.js';
 
 /** Decides a claim on the current record at `nowMs`; on success `attempts` is the new attempt count. */

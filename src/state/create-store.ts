@@ -1,6 +1,6 @@
 /** Picks the state store for an entry point: Redis when a URL is configured, memory otherwise. */
 import { MemoryStateStore } from './memory-store.js';
-import type { StateStore, StateStoreOptions } from './port.js';
+import type { StateStore, StateStoreOptions } from '../pipeline/state-store.js';
 import { RedisStateStore } from './redis-store.js';
 
 export interface CreateStateStoreOptions extends StateStoreOptions {

@@ -3,7 +3,13 @@
  * Expired records are dropped when touched and by a periodic, unref'd sweep, so memory stays bounded.
  */
 import { decideClaim } from './claim-rules.js';
-import type { ClaimResult, FailureState, StateStore, StateStoreOptions, StoreStats } from './port.js';
+import type {
+  ClaimResult,
+  FailureState,
+  StateStore,
+  StateStoreOptions,
+  StoreStats,
+} from '../pipeline/state-store.js';
 import {
   applySettle,
   completion,

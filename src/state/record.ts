@@ -2,7 +2,7 @@
  * The stored shape of a failure record and the pure rules both stores share (the Redis Lua scripts mirror them).
  */
 import { TerraFixError } from '../pipeline/errors.js';
-import { FAILURE_STATUSES, type FailureState, type StateStoreOptions } from './port.js';
+import { FAILURE_STATUSES, type FailureState, type StateStoreOptions } from '../pipeline/state-store.js';
 
 /** The public record plus the claim's lease end (epoch ms); the lease only matters while `in_progress`. */
 export interface StoredFailureState extends FailureState {

@@ -12,7 +12,7 @@ import type {
   StateStore,
   StateStoreOptions,
   StoreStats,
-} from './port.js';
+} from '../pipeline/state-store.js';
 import {
   completion,
   failure,

@@ -7,8 +7,8 @@ import { CommanderError } from 'commander';
 import { buildProgram } from '../../src/cli/program.js';
 import { TerraFixError } from '../../src/pipeline/errors.js';
 import { failureKey } from '../../src/pipeline/failure.js';
-import { syntheticRepository } from '../../src/synth/repository.js';
-import { makeFailure } from '../../src/synth/templates.js';
+import { syntheticRepository } from '../../src/simulation/synth/repository.js';
+import { makeFailure } from '../../src/simulation/synth/templates.js';
 
 const ENV = {
   TERRAFIX_MOCK_LATENCY_MS: '0',

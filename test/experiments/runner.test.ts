@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/api-server/server.js';
-import { summarySchema } from '../../reports/summary-schema.js';
+import { summarySchema } from '../../experiments/results/summary-schema.js';
 import { loadProfile } from '../../experiments/profiles/load.js';
 import { collectingProgress, runnerOptions, startRunnerTarget } from '../support/runner.js';
 import { applyAndVerify } from '../../experiments/runner/run-one.js';

@@ -6,9 +6,9 @@ import { TerraFixError } from '../../src/pipeline/errors.js';
 import { failureSchema } from '../../src/pipeline/failure.js';
 import { findTerraform, type TerraformCheck, type TerraformRunner } from '../../src/hcl/terraform.js';
 import { TerraformGate } from '../../src/hcl/terraform-gate.js';
-import { syntheticRepository } from '../../src/synth/repository.js';
-import { makeFailure } from '../../src/synth/templates.js';
-import { testPipeline } from '../pipeline/mock-setup.js';
+import { syntheticRepository } from '../../src/simulation/synth/repository.js';
+import { makeFailure } from '../../src/simulation/synth/templates.js';
+import { testPipeline } from '../support/simulated-pipeline.js';
 import { fakeTerraform, removeTempDirs } from './fake-terraform.js';
 
 afterAll(removeTempDirs);

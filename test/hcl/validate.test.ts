@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyRequiredState } from '../../src/hcl/apply.js';
+import { applyRequiredState } from '../../src/simulation/fixer/apply.js';
 import { locateResource, type LocatedResource } from '../../src/hcl/locate.js';
 import { createHclParser, type HclParser } from '../../src/hcl/parser.js';
 import { findTerraform } from '../../src/hcl/terraform.js';

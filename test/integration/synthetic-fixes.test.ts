@@ -1,15 +1,15 @@
 // Every synthetic target × every template that applies to it goes through the real mock-mode pipeline
 // (parse, locate, fix, validate, publish) and ends in a PR whose diff edits the target's file.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SimulatedFixGenerator } from '../../src/adapters/simulated/fix-generator.js';
+import { SimulatedFixGenerator } from '../../src/simulation/adapters/fix-generator.js';
 import type { MockPipeline } from '../../src/composition/mock-pipeline.js';
 import { createHclAnalyzer } from '../../src/hcl/analyzer.js';
 import { scanBlocks } from '../../src/hcl/blocks.js';
 import { type Failure, failureSchema, REPO_SIZES, type RepoSize } from '../../src/pipeline/failure.js';
-import { syntheticRepository } from '../../src/synth/repository.js';
-import { makeFailure, type TemplateName, templatesFor } from '../../src/synth/templates.js';
-import type { SyntheticTarget } from '../../src/synth/targets.js';
-import { testPipeline } from '../pipeline/mock-setup.js';
+import { syntheticRepository } from '../../src/simulation/synth/repository.js';
+import { makeFailure, type TemplateName, templatesFor } from '../../src/simulation/synth/templates.js';
+import type { SyntheticTarget } from '../../src/simulation/synth/targets.js';
+import { testPipeline } from '../support/simulated-pipeline.js';
 
 const FAILED_AT = '2026-01-01T00:00:00Z';
 

@@ -7,8 +7,8 @@ import type { FixProposal } from '../../src/pipeline/ports.js';
 import { branchName, buildDraft } from '../../src/pipeline/pull-request.js';
 import { retryPolicySchema } from '../../src/pipeline/retry.js';
 import { STAGES, type TimedStage, TOTAL_STAGE } from '../../src/pipeline/stages.js';
-import { syntheticRepository } from '../../src/synth/repository.js';
-import { makeFailure } from '../../src/synth/templates.js';
+import { syntheticRepository } from '../../src/simulation/synth/repository.js';
+import { makeFailure } from '../../src/simulation/synth/templates.js';
 import {
   connectTestRedis,
   deleteKeysWithPrefix,
@@ -16,7 +16,7 @@ import {
   randomKeyPrefix,
   REDIS_URL,
 } from '../support/redis.js';
-import { testPipeline } from './mock-setup.js';
+import { testPipeline } from '../support/simulated-pipeline.js';
 
 const open: MockPipeline[] = [];
 

@@ -3,7 +3,7 @@ import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeHistogram, newHistogram } from '../../experiments/engine/latency.js';
-import { LATENCY_BUCKETS_MS } from '../../experiments/run-result.js';
+import { LATENCY_BUCKETS_MS } from '../../experiments/results/run-result.js';
 import { buildReports, type ReportOutcome } from '../../reports/build-reports.js';
 import { latencyDistribution } from '../../reports/charts/distribution-chart.js';
 import { heatColor, heatmapMatrix } from '../../reports/charts/heatmap-chart.js';

@@ -1,7 +1,7 @@
 // Baseline comparison arithmetic on hand-made summaries: deltas, tolerance edges, missing and errored runs.
 import { describe, expect, it } from 'vitest';
 import { compareRun, compareSummaries, DEFAULT_TOLERANCES } from '../../reports/compare.js';
-import type { RunSummary, Summary } from '../../reports/summary-schema.js';
+import type { RunSummary, Summary } from '../../experiments/results/summary-schema.js';
 import { errorRunSummary } from './synthetic.js';
 
 interface Numbers {

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TerraFixError } from '../../src/pipeline/errors.js';
 import { buildReports } from '../../reports/build-reports.js';
-import { readSummary } from '../../reports/read-summary.js';
-import { type Summary, summarySchema } from '../../reports/summary-schema.js';
+import { readSummary } from '../../experiments/results/read-summary.js';
+import { type Summary, summarySchema } from '../../experiments/results/summary-schema.js';
 import { editJson, fixtureCopy, readJson, tempDir } from './helpers.js';
 import { errorRunSummary } from './synthetic.js';
 

@@ -20,18 +20,18 @@ import {
   type RunResult,
   runResultSchema,
   type TimelinePoint,
-} from '../../experiments/run-result.js';
+} from '../../experiments/results/run-result.js';
 import { plannedRateAt } from '../../experiments/runner/planned-rate.js';
 import { errorSummary, summarizeRun } from '../../experiments/runner/run-one.js';
 import { TerraFixError } from '../../src/pipeline/errors.js';
 import type { ScrapeSample } from '../../experiments/runner/scrape.js';
-import { experimentFindings, summaryVerdict } from '../../reports/experiment-findings.js';
+import { experimentFindings, summaryVerdict } from '../../experiments/results/experiment-findings.js';
 import {
   type ExperimentSummary,
   type RunSummary,
   type Summary,
   summarySchema,
-} from '../../reports/summary-schema.js';
+} from '../../experiments/results/summary-schema.js';
 
 export interface SyntheticOptions {
   experiments: ExperimentName[];

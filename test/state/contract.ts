@@ -3,7 +3,7 @@
  * factory; the suite drives time through an injected clock, so leases expire without sleeping.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { StateStore, StateStoreOptions } from '../../src/state/port.js';
+import type { StateStore, StateStoreOptions } from '../../src/pipeline/state-store.js';
 
 export interface TestClock {
   now: () => number;

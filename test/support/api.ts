@@ -7,7 +7,7 @@ import { loadApiServerConfig } from '../../src/config/api-server.js';
 import { createLogger, type Logger } from '../../src/observability/logger.js';
 import type { FailureInput, RepoSize } from '../../src/pipeline/failure.js';
 import type { Sleep } from '../../src/pipeline/retry.js';
-import { failureStream } from '../../src/synth/templates.js';
+import { failureStream } from '../../src/simulation/synth/templates.js';
 
 export interface TestApi {
   app: FastifyInstance;

@@ -28,7 +28,7 @@ import exec from "k6/execution";
 import http from "k6/http";
 import { Counter, Gauge } from "k6/metrics";
 
-// src/synth/prng.ts
+// src/simulation/synth/prng.ts
 function mulberry32(seed) {
   let state = seed >>> 0;
   const next = () => {
@@ -64,7 +64,7 @@ function mix32(value) {
   return x >>> 0;
 }
 
-// src/synth/layout.ts
+// src/simulation/synth/layout.ts
 var ORG = "acme";
 var ACCOUNT_ID = "493817265041";
 var REGION = "us-east-1";
@@ -100,7 +100,7 @@ var LAYOUTS = {
 };
 var SIZE_DIGIT = { small: "1", medium: "2", large: "3" };
 
-// src/synth/targets.ts
+// src/simulation/synth/targets.ts
 var TARGET_KINDS = ["s3", "iam", "sg", "rds"];
 var KINDS = {
   s3: {
@@ -225,7 +225,7 @@ var TerraFixError = class extends Error {
   }
 };
 
-// src/synth/templates.ts
+// src/simulation/synth/templates.ts
 var TEMPLATE_NAMES = [
   "s3-public-access-block",
   "s3-versioning-enabled",

@@ -2,8 +2,8 @@ import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BuiltinEngine } from '../../../experiments/engine/builtin-engine.js';
-import { measureEngineMaxRate } from '../../../experiments/engine/max-rate.js';
-import { startTrivialServer, type TrivialServer } from '../../../experiments/engine/trivial-server.js';
+import { measureEngineMaxRate } from '../../../bench/support/max-rate.js';
+import { startTrivialServer, type TrivialServer } from '../../../bench/support/trivial-server.js';
 import { run, spec } from './helpers.js';
 
 let server: TrivialServer | undefined;

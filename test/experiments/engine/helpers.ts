@@ -4,7 +4,7 @@ import { BuiltinEngine } from '../../../experiments/engine/builtin-engine.js';
 import type { EngineRunOptions, EngineRunSpec } from '../../../experiments/engine/port.js';
 import type { PayloadMixInput } from '../../../experiments/payloads.js';
 import type { LoadShape } from '../../../experiments/profiles/schema.js';
-import { type RunResult, runResultSchema } from '../../../experiments/run-result.js';
+import { type RunResult, runResultSchema } from '../../../experiments/results/run-result.js';
 
 export const WEBHOOK_MIX: PayloadMixInput = {
   endpoint: 'webhook',

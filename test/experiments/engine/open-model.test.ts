@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startTrivialServer, type TrivialServer } from '../../../experiments/engine/trivial-server.js';
+import { startTrivialServer, type TrivialServer } from '../../../bench/support/trivial-server.js';
 import { run, spec } from './helpers.js';
 
 let server: TrivialServer | undefined;

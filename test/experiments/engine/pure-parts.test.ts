@@ -5,7 +5,11 @@ import { isLoopbackHost, loopbackOrigin } from '../../../experiments/engine/loop
 import { Recorder } from '../../../experiments/engine/recorder.js';
 import { buildRunResult } from '../../../experiments/engine/result.js';
 import { StopWatch } from '../../../experiments/engine/stop-conditions.js';
-import { LATENCY_BUCKETS_MS, runResultSchema, type TimelinePoint } from '../../../experiments/run-result.js';
+import {
+  LATENCY_BUCKETS_MS,
+  runResultSchema,
+  type TimelinePoint,
+} from '../../../experiments/results/run-result.js';
 
 describe('loopback', () => {
   it('accepts 127.0.0.0/8, ::1 and localhost and nothing else', () => {

@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { build, type BuildOptions } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const BUNDLE = join(ROOT, 'experiments/k6/dist/terrafix.js');
 const TSC = join(ROOT, 'node_modules/.bin/tsc');
 const run = promisify(execFile);
@@ -40,7 +40,7 @@ describe('the committed k6 bundle', () => {
       expect.arrayContaining([
         'experiments/k6/terrafix.ts',
         'experiments/payloads.ts',
-        'src/synth/templates.ts',
+        'src/simulation/synth/templates.ts',
       ]),
     );
     expect(inputs.filter((i) => i.includes('node_modules') || i.startsWith('node:'))).toEqual([]);

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultK6Script, findK6, K6Engine, K6RunError } from '../../../experiments/engine/k6-engine.js';
 import type { K6RunSpec } from '../../../experiments/engine/k6-spec-file.js';
 import { SPEC_FORMAT } from '../../../experiments/k6/spec.js';
-import { runResultSchema, type TimelinePoint } from '../../../experiments/run-result.js';
+import { runResultSchema, type TimelinePoint } from '../../../experiments/results/run-result.js';
 import { TerraFixError } from '../../../src/pipeline/errors.js';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/k6-run.ndjson', import.meta.url));

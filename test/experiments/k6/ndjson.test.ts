@@ -8,7 +8,7 @@ import {
   parseNdjsonLine,
 } from '../../../experiments/engine/k6-ndjson.js';
 import type { LoadShape } from '../../../experiments/profiles/schema.js';
-import { runResultSchema } from '../../../experiments/run-result.js';
+import { runResultSchema } from '../../../experiments/results/run-result.js';
 
 /**
  * A hand-designed 3-second run in k6's `--out json` format (+01:00 local times with nanoseconds, Metric
