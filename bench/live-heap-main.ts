@@ -3,7 +3,7 @@
  * rounds and prints the live heap after a forced GC per round as JSON lines. Live heap, not RSS: garbage and
  * allocator slack do not count, so growth here would be a leak.
  */
-import { createMockRuntime } from '../src/api-server/mock-runtime.js';
+import { createRuntimeForConfig } from '../src/api-server/runtime-for-config.js';
 import { loadApiServerConfig } from '../src/config/api-server.js';
 import { createLogger } from '../src/observability/logger.js';
 import { failureSchema } from '../src/pipeline/failure.js';
@@ -15,7 +15,7 @@ const cap = process.argv[4] ?? '50000';
 const gc = (globalThis as { gc?: () => void }).gc;
 if (gc === undefined) throw new Error('run with --expose-gc');
 
-const runtime = await createMockRuntime(
+const runtime = await createRuntimeForConfig(
   loadApiServerConfig({
     TERRAFIX_MOCK_MODE: 'true',
     TERRAFIX_MOCK_LATENCY_MS: '0',
@@ -34,9 +34,9 @@ process.stdout.write(`${JSON.stringify({ processed: 0, liveHeapBytes: live() })}
 for (let round = 1; round <= rounds; round++) {
   for (let done = 0; done < perRound; done += 1000) {
     const batch = Array.from({ length: 1000 }, () => failureSchema.parse(failures.next().value));
-    const admission = runtime.queue.submit(batch);
+    const admission = await runtime.queue.submit(batch);
     if (!admission.accepted) throw new Error('queue refused a batch');
-    await Promise.all(admission.jobs.map((j) => j.done));
+    await Promise.all(admission.ids.map((id) => runtime.queue.wait(id)));
   }
   process.stdout.write(`${JSON.stringify({ processed: round * perRound, liveHeapBytes: live() })}\n`);
 }

@@ -3,7 +3,7 @@
  * Durations are seconds; rates are iterations per second. The runner scales durations by --duration-scale.
  */
 import { z } from 'zod';
-import { configureSchema } from '../../src/simulation/controls.js';
+import { configureBodySchema } from '../../src/api-server/configure-body.js';
 import { REPO_SIZES } from '../../src/pipeline/failure.js';
 import { TEMPLATE_NAMES } from '../../src/simulation/synth/templates.js';
 
@@ -115,9 +115,9 @@ export const runSchema = z
       repoSize: 'medium',
     }),
     /** Applied with POST /configure before the run and verified through GET /status. */
-    mock: configureSchema.default({}),
+    mock: configureBodySchema.default({}),
     /** Mock changes during the run (fault windows): applied at `at` seconds after the load starts. */
-    phases: z.array(z.strictObject({ at: z.number().nonnegative(), mock: configureSchema })).default([]),
+    phases: z.array(z.strictObject({ at: z.number().nonnegative(), mock: configureBodySchema })).default([]),
     thresholds: z.array(thresholdSchema).default([]),
     stopWhen: stopSchema.optional(),
     /** Experiment-specific analyses to compute for this run (see runner/findings.ts). */

@@ -55,7 +55,7 @@ export function apiServerApp(runtime: ApiRuntime): FastifyPluginCallback {
     app.addHook('onSend', (request, reply, payload, done) => {
       const route = request.routeOptions.url ?? 'unmatched';
       const seconds = (performance.now() - request.receivedAt) / 1000;
-      runtime.metrics.observeHttp(request.method, route, reply.statusCode, seconds);
+      runtime.intakeMetrics.observeHttp(request.method, route, reply.statusCode, seconds);
       done(null, payload);
     });
 

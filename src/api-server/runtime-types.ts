@@ -1,18 +1,20 @@
 import type { Logger } from 'pino';
 import type { ApiServerConfig } from '../config/api-server.js';
-import type { Metrics } from '../observability/metrics.js';
+import type { TerraformAvailability } from '../hcl/terraform-gate.js';
+import type { PipelineMetrics } from '../observability/pipeline-metrics.js';
 import type { ProcessResult } from '../pipeline/outcome.js';
-import type { JobQueue } from '../queue/port.js';
 import type { StateStore } from '../pipeline/state-store.js';
+import type { JobQueue } from '../queue/port.js';
+import type { ConfigureBody } from './configure-body.js';
+import type { IntakeMetrics } from './intake-metrics.js';
 import type { IntakeStats } from './intake-stats.js';
 import type { QueuedFailure } from './queued-failure.js';
-import type { TerraformAvailability } from '../hcl/terraform-gate.js';
 
 /** Mock-mode controls behind `POST /configure`. */
 export interface MockControls {
-  /** Validates and applies a partial configuration; returns the effective configuration. Throws TFX_INVALID_INPUT. */
-  configure(body: unknown): Record<string, unknown>;
-  effective(): Record<string, unknown>;
+  /** Applies a validated partial configuration; returns the effective configuration. Throws TFX_INVALID_INPUT. */
+  configure(patch: ConfigureBody): Promise<Record<string, unknown>>;
+  effective(): Promise<Record<string, unknown>>;
   /** Injected faults by stage and kind, plus injected delay. */
   injected(): Record<string, unknown>;
   /** What the simulated GitHub recorded (PRs created and reused). */
@@ -25,11 +27,12 @@ export interface MockControls {
   reset(options: { clearState: boolean }): void;
 }
 
-/** Everything the HTTP layer needs, built by the composition root (runtime.ts) or by tests. */
+/** Everything the HTTP layer needs, built by runtime.ts or by tests. */
 export interface ApiRuntime {
   readonly config: ApiServerConfig;
   readonly logger: Logger;
-  readonly metrics: Metrics;
+  readonly metrics: PipelineMetrics;
+  readonly intakeMetrics: IntakeMetrics;
   readonly stats: IntakeStats;
   readonly queue: JobQueue<QueuedFailure, ProcessResult>;
   readonly state: StateStore;

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ApiServerConfig } from '../config/api-server.js';
 import { TerraFixError } from '../pipeline/errors.js';
 import { buildApiServer } from './build.js';
-import { createMockRuntime } from './mock-runtime.js';
+import { createRuntimeForConfig } from './runtime-for-config.js';
 import type { ApiRuntime } from './runtime-types.js';
 
 export interface RunningServer {
@@ -14,20 +14,9 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-/**
- * Starts the API server. Without mock mode it refuses: real mode needs the Vanta, Bedrock, GitHub and git
- * adapters, which this build does not have yet; answering as if it did would be a lie.
- */
+/** Starts the API server for `config`'s mode (see createRuntimeForConfig) and listens. */
 export async function startApiServer(config: ApiServerConfig): Promise<RunningServer> {
-  if (!config.mockMode) {
-    throw new TerraFixError(
-      'TFX_CONFIG',
-      'real mode needs the service adapters (Vanta, Bedrock, GitHub, git), which are not available in this build; ' +
-        'set TERRAFIX_MOCK_MODE=true to run the pipeline on simulated services',
-      { category: 'config', field: 'TERRAFIX_MOCK_MODE' },
-    );
-  }
-  const runtime = await createMockRuntime(config);
+  const runtime = await createRuntimeForConfig(config);
   const app = await buildApiServer(runtime);
   try {
     await app.listen({ port: config.port, host: config.host, backlog: 511 });

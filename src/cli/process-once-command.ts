@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { pino } from 'pino';
 import { loadApiServerConfig } from '../config/api-server.js';
 import type { Env } from '../config/load.js';
-import { createMockPipeline } from '../composition/mock-pipeline.js';
+import { composeSimulated } from '../composition/simulated.js';
 import { createLogger } from '../observability/logger.js';
 import { nullObserver } from '../pipeline/observer.js';
 import { TerraFixError } from '../pipeline/errors.js';
@@ -70,16 +70,14 @@ export function processOnceCommand(program: Command, env: Env): void {
         // A bad record is a usage error (exit 2), and the message names the field.
         throw new TerraFixError('TFX_CONFIG', (error as Error).message, { category: 'config', cause: error });
       }
-      const mock = createMockPipeline({
-        // Logs go to stderr so stdout carries only the result (`--json` stays parseable).
-        logger: createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, pino.destination(2)),
-        mock: config.mock,
-        parse: { ...config.parse, workers: 1 },
-        terraform: config.terraform,
-        retentionSeconds: config.retentionSeconds,
-        redisUrl: config.redisUrl,
-        observer: nullObserver,
-      });
+      const mock = composeSimulated(
+        { ...config, parse: { ...config.parse, workers: 1 } },
+        {
+          // Logs go to stderr so stdout carries only the result (`--json` stays parseable).
+          logger: createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, pino.destination(2)),
+          observer: nullObserver,
+        },
+      );
       try {
         const result = await mock.pipeline.process(parsed, { keepDiff: true });
         const view = resultView(result);

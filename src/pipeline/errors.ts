@@ -21,6 +21,7 @@ export type ErrorCode =
   | 'TFX_STATE_STORE'
   | 'TFX_RESOLVED'
   | 'TFX_QUEUE_FULL'
+  | 'TFX_NOT_FOUND'
   | 'TFX_UNREACHABLE'
   | 'TFX_RUN_FAILED'
   | 'TFX_SHUTTING_DOWN'

@@ -6,7 +6,15 @@
 import { randomUUID } from 'node:crypto';
 import { TerraFixError } from '../pipeline/errors.js';
 import { IntakePressure } from './intake-pressure.js';
-import type { Admission, JobInfo, JobQueue, JobState, QueueSizing } from './port.js';
+import type {
+  Admission,
+  JobInfo,
+  JobQueue,
+  JobState,
+  QueueSizing,
+  QueueStats,
+  SubmitOptions,
+} from './port.js';
 import { estimateRetryAfterMs, RecentMean, type QueueLoad } from './retry-after.js';
 import { RingDeque } from './ring-deque.js';
 
@@ -156,7 +164,12 @@ export class MemoryJobQueue<T, R> implements JobQueue<T, R> {
     return this.#draining;
   }
 
-  submit(payloads: readonly T[], options: { background?: boolean } = {}): Admission<R> {
+  submit(payloads: readonly T[], options: SubmitOptions = {}): Promise<Admission> {
+    return Promise.resolve(this.admit(payloads, options));
+  }
+
+  /** submit() without the promise: the same admission, decided now (tests and in-process callers). */
+  admit(payloads: readonly T[], options: SubmitOptions = {}): Admission {
     if (this.#draining) return { accepted: false, reason: 'draining', retryAfterMs: this.#estimate() };
     // Capacity is workers + limit jobs in the system; waiting jobs may not have been dispatched yet.
     const inSystem = this.#running + this.depth;
@@ -166,20 +179,25 @@ export class MemoryJobQueue<T, R> implements JobQueue<T, R> {
     this.#pressure?.noteSubmission();
     const now = this.#now();
     const background = options.background === true;
-    const jobs: Job<T, R>[] = [];
+    const ids: string[] = [];
     for (const payload of payloads) {
       const seq = this.#nextSeq++;
       const job = new Job<T, R>(seq, this.#idPrefix + seq.toString(16).padStart(12, '0'), now, payload);
       this.#jobs.set(seq, job);
       (background ? this.#background : this.#waiting).push(job);
-      jobs.push(job);
+      ids.push(job.id);
     }
     this.#forgetExpired(now);
     this.#pump();
-    return { accepted: true, jobs };
+    return { accepted: true, ids };
   }
 
-  get(id: string): JobInfo<R> | undefined {
+  get(id: string): Promise<JobInfo<R> | undefined> {
+    return Promise.resolve(this.info(id));
+  }
+
+  /** get() without the promise. */
+  info(id: string): JobInfo<R> | undefined {
     this.#forgetExpired(this.#now());
     const job = this.#jobs.get(this.#seqOf(id));
     if (job === undefined) return undefined;
@@ -197,9 +215,29 @@ export class MemoryJobQueue<T, R> implements JobQueue<T, R> {
     return /^[0-9a-f]{12}$/.test(tail) ? Number.parseInt(tail, 16) : -1;
   }
 
-  resize(sizing: QueueSizing): void {
+  wait(id: string): Promise<R> {
+    const job = this.#jobs.get(this.#seqOf(id));
+    if (job === undefined) {
+      return Promise.reject(
+        new TerraFixError('TFX_NOT_FOUND', 'job not found (unknown or expired)', { category: 'permanent' }),
+      );
+    }
+    return job.done;
+  }
+
+  stats(): Promise<QueueStats> {
+    return Promise.resolve({
+      ...this.#sizing,
+      depth: this.depth,
+      active: this.#running,
+      yieldingToIntake: this.yieldingToIntake,
+    });
+  }
+
+  resize(sizing: QueueSizing): Promise<void> {
     this.#sizing = checkSizing(sizing);
     this.#pump(); // growing starts waiting jobs now; shrinking lets running ones finish
+    return Promise.resolve();
   }
 
   drain(): Promise<void> {

@@ -1,46 +1,16 @@
-import { z } from 'zod';
-import type { FaultInjector } from '../faults/index.js';
-import { fromLegacy, mergeFaultConfig, stageFaultsSchema, type StageFaultsInput } from '../faults/index.js';
-import { MAX_LATENCY_MS } from '../faults/latency.js';
-import type { SimulatedPublisher } from './adapters/publisher.js';
-import { type RetryPolicy, retryPolicySchema } from '../pipeline/retry.js';
-import type { ExternalStage } from '../pipeline/stages.js';
-import { parseOrThrow } from '../pipeline/validate-input.js';
-import type { QueueSizing } from '../queue/port.js';
+import type { ConfigureBody } from '../api-server/configure-body.js';
 import type { MockControls } from '../api-server/runtime-types.js';
-
-const stagePatch = stageFaultsSchema.nullable().optional();
-
-/** `POST /configure` body: the guide's two knobs plus per-stage faults, sizing, seed, cache and retry policy. */
-export const configureSchema = z.strictObject({
-  latency_ms: z.number().min(0).max(MAX_LATENCY_MS).optional(),
-  failure_rate: z.number().min(0).max(1).optional(),
-  seed: z
-    .number()
-    .int()
-    .min(0)
-    .max(2 ** 31 - 1)
-    .optional(),
-  workers: z.number().int().min(1).max(10_000).optional(),
-  queue_limit: z.number().int().min(0).max(1_000_000).optional(),
-  parse_cache: z.boolean().optional(),
-  /** Per-stage overrides on top of the latency_ms/failure_rate profile; `null` removes a stage's override. */
-  stages: z
-    .strictObject({
-      fetch_vanta: stagePatch,
-      clone_repo: stagePatch,
-      bedrock_inference: stagePatch,
-      create_pr: stagePatch,
-    } satisfies Record<ExternalStage, unknown>)
-    .optional(),
-  retry: retryPolicySchema.optional(),
-});
+import type { FaultInjector } from '../faults/index.js';
+import { fromLegacy, mergeFaultConfig, type StageFaultsInput } from '../faults/index.js';
+import type { RetryPolicy } from '../pipeline/retry.js';
+import type { ExternalStage } from '../pipeline/stages.js';
+import type { QueueSizing, QueueStats } from '../queue/port.js';
+import type { SimulatedPublisher } from './adapters/publisher.js';
 
 export interface MockControlTargets {
   injector: FaultInjector;
   publisher: SimulatedPublisher;
-  sizing: () => QueueSizing;
-  resize: (sizing: QueueSizing) => void;
+  queue: { stats(): Promise<QueueStats>; resize(sizing: QueueSizing): Promise<void> };
   parseCache: { get: () => boolean; set: (on: boolean) => void };
   retry: { get: () => RetryPolicy; set: (policy: RetryPolicy) => void };
 }
@@ -65,8 +35,7 @@ export class MockControlPanel implements MockControls {
     this.targets.injector.configure(fromLegacy(this.latencyMs, this.failureRate, this.seed));
   }
 
-  configure(body: unknown): Record<string, unknown> {
-    const patch = parseOrThrow(configureSchema, body ?? {}, 'configuration');
+  async configure(patch: ConfigureBody): Promise<Record<string, unknown>> {
     const latencyMs = patch.latency_ms ?? this.latencyMs;
     const failureRate = patch.failure_rate ?? this.failureRate;
     const seed = patch.seed ?? this.seed;
@@ -80,7 +49,7 @@ export class MockControlPanel implements MockControls {
     }
     // Validate everything before changing anything: a rejected request leaves the configuration as it was.
     const faults = mergeFaultConfig(fromLegacy(latencyMs, failureRate, seed), { stages: overrides });
-    const sizing = this.targets.sizing();
+    const sizing = await this.targets.queue.stats();
     this.targets.injector.configure(faults);
     this.latencyMs = latencyMs;
     this.failureRate = failureRate;
@@ -88,7 +57,7 @@ export class MockControlPanel implements MockControls {
     this.overrides = overrides;
     if (patch.retry !== undefined) this.targets.retry.set(patch.retry);
     if (patch.workers !== undefined || patch.queue_limit !== undefined) {
-      this.targets.resize({
+      await this.targets.queue.resize({
         workers: patch.workers ?? sizing.workers,
         limit: patch.queue_limit ?? sizing.limit,
       });
@@ -97,8 +66,8 @@ export class MockControlPanel implements MockControls {
     return this.effective();
   }
 
-  effective(): Record<string, unknown> {
-    const sizing = this.targets.sizing();
+  async effective(): Promise<Record<string, unknown>> {
+    const sizing = await this.targets.queue.stats();
     return {
       latency_ms: this.latencyMs,
       failure_rate: this.failureRate,

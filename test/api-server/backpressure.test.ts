@@ -73,7 +73,15 @@ describe('backpressure', () => {
     api = await slowServer();
     const items = failures(7, 9090);
     for (const item of items) await post(api.app, '/webhook?mode=async', item);
-    await expect.poll(() => api!.runtime.queue.depth + api!.runtime.queue.active, { timeout: 5000 }).toBe(0);
+    await expect
+      .poll(
+        async () => {
+          const q = await api!.runtime.queue.stats();
+          return q.depth + q.active;
+        },
+        { timeout: 5000 },
+      )
+      .toBe(0);
     const retried = await post(api.app, '/webhook', items[6]);
     expect(retried.json()).toMatchObject({ outcome: 'completed' });
   });

@@ -38,7 +38,8 @@ describe('graceful shutdown', () => {
       expect(res.status).toBe(202);
       ids.push(((await res.json()) as { job_id: string }).job_id);
     }
-    expect(server.runtime.queue.depth + server.runtime.queue.active).toBeGreaterThan(0);
+    const before = await server.runtime.queue.stats();
+    expect(before.depth + before.active).toBeGreaterThan(0);
 
     const signals = new EventEmitter();
     let exitCode: number | undefined;
@@ -52,8 +53,8 @@ describe('graceful shutdown', () => {
     signals.emit('SIGTERM'); // a second signal does not start a second shutdown
     await done;
     expect(exitCode).toBe(0);
-    for (const id of ids) expect(server.runtime.queue.get(id)?.state).toBe('done');
-    const refused = server.runtime.queue.submit(failures(1, 1) as never);
+    for (const id of ids) expect((await server.runtime.queue.get(id))?.state).toBe('done');
+    const refused = await server.runtime.queue.submit(failures(1, 1) as never);
     expect(refused).toMatchObject({ accepted: false, reason: 'draining' });
     await expect(fetch(`${server.url}/health`)).rejects.toThrow();
   });
@@ -71,11 +72,11 @@ describe('graceful shutdown', () => {
       body: JSON.stringify(failures(1, 4711)[0]),
     });
     const { job_id: id } = (await res.json()) as { job_id: string };
-    await expect.poll(() => server.runtime.queue.get(id)?.state).toBe('running');
+    await expect.poll(async () => (await server.runtime.queue.get(id))?.state).toBe('running');
     const started = performance.now();
     await server.stop();
     expect(performance.now() - started).toBeLessThan(5_000);
-    const job = server.runtime.queue.get(id);
+    const job = await server.runtime.queue.get(id);
     expect(job?.state).toBe('done');
     expect(job?.result?.outcome).toMatchObject({
       kind: 'failed',

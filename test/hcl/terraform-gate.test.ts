@@ -1,7 +1,7 @@
 // TerraformGate: whether fixes get `terraform validate`, probed once, at most N runs at once.
 import { delimiter } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import type { MockPipeline } from '../../src/composition/mock-pipeline.js';
+import type { SimulatedComposition } from '../../src/composition/simulated.js';
 import { TerraFixError } from '../../src/pipeline/errors.js';
 import { failureSchema } from '../../src/pipeline/failure.js';
 import { findTerraform, type TerraformCheck, type TerraformRunner } from '../../src/hcl/terraform.js';
@@ -193,7 +193,7 @@ describe('TerraformGate', () => {
 });
 
 describe('terraform validate in the mock pipeline', () => {
-  const open: MockPipeline[] = [];
+  const open: SimulatedComposition[] = [];
   afterEach(async () => {
     await Promise.all(open.splice(0).map((m) => m.close()));
   });
@@ -210,7 +210,7 @@ describe('terraform validate in the mock pipeline', () => {
     }),
   );
 
-  async function pipelineWith(behaviour: Parameters<typeof fakeTerraform>[0]): Promise<MockPipeline> {
+  async function pipelineWith(behaviour: Parameters<typeof fakeTerraform>[0]): Promise<SimulatedComposition> {
     const fake = await fakeTerraform(behaviour);
     const mock = testPipeline(
       {},

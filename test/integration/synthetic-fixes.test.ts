@@ -2,7 +2,7 @@
 // (parse, locate, fix, validate, publish) and ends in a PR whose diff edits the target's file.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SimulatedFixGenerator } from '../../src/simulation/adapters/fix-generator.js';
-import type { MockPipeline } from '../../src/composition/mock-pipeline.js';
+import type { SimulatedComposition } from '../../src/composition/simulated.js';
 import { createHclAnalyzer } from '../../src/hcl/analyzer.js';
 import { scanBlocks } from '../../src/hcl/blocks.js';
 import { type Failure, failureSchema, REPO_SIZES, type RepoSize } from '../../src/pipeline/failure.js';
@@ -26,14 +26,14 @@ function failureFor(size: RepoSize, target: SyntheticTarget, template: TemplateN
 }
 
 describe.each(REPO_SIZES)('synthetic %s repository', (size) => {
-  let mock: MockPipeline;
+  let mock: SimulatedComposition;
   const repo = syntheticRepository(size);
   const combos = repo.targets.flatMap((target) =>
     templatesFor(target.cfnType).map((template) => ({ target, template: template.name })),
   );
 
   beforeAll(() => {
-    mock = testPipeline({ parse: { workers: 2, cacheEnabled: true, cacheEntries: 20_000 } });
+    mock = testPipeline({}, { TERRAFIX_PARSE_WORKERS: '2' });
   });
   afterAll(async () => {
     await mock.close();

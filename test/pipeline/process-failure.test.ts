@@ -1,7 +1,7 @@
 // Outcomes and recorded state of the real pipeline over simulated services (createMockPipeline, latency 0).
 import type { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { MockPipeline } from '../../src/composition/mock-pipeline.js';
+import type { SimulatedComposition } from '../../src/composition/simulated.js';
 import { type Failure, failureKey, failureSchema, type FailureInput } from '../../src/pipeline/failure.js';
 import type { FixProposal } from '../../src/pipeline/ports.js';
 import { branchName, buildDraft } from '../../src/pipeline/pull-request.js';
@@ -18,10 +18,10 @@ import {
 } from '../support/redis.js';
 import { testPipeline } from '../support/simulated-pipeline.js';
 
-const open: MockPipeline[] = [];
+const open: SimulatedComposition[] = [];
 
 /** A mock pipeline closed after the test. */
-function pipeline(...args: Parameters<typeof testPipeline>): MockPipeline {
+function pipeline(...args: Parameters<typeof testPipeline>): SimulatedComposition {
   const mock = testPipeline(...args);
   open.push(mock);
   return mock;

@@ -28,9 +28,13 @@ const turn = (): Promise<void> => new Promise((r) => setImmediate(r));
 
 const onError = (error: unknown): string => `error:${error instanceof Error ? error.message : String(error)}`;
 
-function accepted<R>(admission: Admission<R>): { id: string; done: Promise<R> }[] {
+/** The admitted jobs with their completion, observed through the port's `wait`. */
+function accepted<R>(
+  queue: { wait(id: string): Promise<R> },
+  admission: Admission,
+): { id: string; done: Promise<R> }[] {
   if (!admission.accepted) throw new Error(`refused: ${admission.reason}`);
-  return admission.jobs;
+  return admission.ids.map((id) => ({ id, done: queue.wait(id) }));
 }
 
 describe('MemoryJobQueue', () => {
@@ -49,7 +53,7 @@ describe('MemoryJobQueue', () => {
         return n;
       },
     });
-    const jobs = accepted(queue.submit(Array.from({ length: 60 }, (_, i) => i)));
+    const jobs = accepted(queue, queue.admit(Array.from({ length: 60 }, (_, i) => i)));
     expect(queue.active).toBe(0); // nothing starts inside submit()
     await turn();
     expect(queue.active).toBe(3);
@@ -62,14 +66,14 @@ describe('MemoryJobQueue', () => {
   it('admits `workers` running plus `limit` waiting and refuses the next with a Retry-After', async () => {
     const { handler, finish } = gatedHandler();
     const queue = new MemoryJobQueue<number, string>({ workers: 1, limit: 5, handler, onError });
-    for (let i = 0; i < 6; i += 1) expect(queue.submit([i]).accepted).toBe(true);
+    for (let i = 0; i < 6; i += 1) expect(queue.admit([i]).accepted).toBe(true);
     await turn();
     expect(queue.active).toBe(1);
     expect(queue.depth).toBe(5);
-    const refused = queue.submit([6]);
+    const refused = queue.admit([6]);
     expect(refused).toEqual({ accepted: false, reason: 'queue_full', retryAfterMs: 1000 });
     await finish(0);
-    expect(queue.submit([7]).accepted).toBe(true); // a slot freed up
+    expect(queue.admit([7]).accepted).toBe(true); // a slot freed up
     for (const i of [1, 2, 3, 4, 5, 7]) await finish(i);
     await queue.drain();
   });
@@ -77,12 +81,12 @@ describe('MemoryJobQueue', () => {
   it('admits a multi-payload submission all or none', async () => {
     const { handler, finish, started } = gatedHandler();
     const queue = new MemoryJobQueue<number, string>({ workers: 1, limit: 2, handler, onError });
-    expect(queue.submit([1, 2, 3, 4])).toMatchObject({ accepted: false, reason: 'queue_full' });
+    expect(queue.admit([1, 2, 3, 4])).toMatchObject({ accepted: false, reason: 'queue_full' });
     expect(queue.depth + queue.active).toBe(0);
     expect(started).toEqual([]);
-    const jobs = accepted(queue.submit([1, 2, 3]));
+    const jobs = accepted(queue, queue.admit([1, 2, 3]));
     expect(jobs).toHaveLength(3);
-    expect(queue.submit([4])).toMatchObject({ accepted: false });
+    expect(queue.admit([4])).toMatchObject({ accepted: false });
     await turn();
     for (const i of [1, 2, 3]) await finish(i);
     expect(await Promise.all(jobs.map((j) => j.done))).toEqual(['ok:1', 'ok:2', 'ok:3']);
@@ -99,14 +103,14 @@ describe('MemoryJobQueue', () => {
         return Promise.resolve(`ok:${n}`);
       },
     });
-    const jobs = accepted(queue.submit([0, 1, 2, 3]));
+    const jobs = accepted(queue, queue.admit([0, 1, 2, 3]));
     expect(await Promise.all(jobs.map((j) => j.done))).toEqual([
       'ok:0',
       'error:sync boom',
       'error:async boom',
       'ok:3',
     ]);
-    expect(queue.get(jobs[1]?.id ?? '')).toMatchObject({ state: 'done', result: 'error:sync boom' });
+    expect(queue.info(jobs[1]?.id ?? '')).toMatchObject({ state: 'done', result: 'error:sync boom' });
   });
 
   it('rejects `done` only when onError itself throws, and keeps serving', async () => {
@@ -118,7 +122,7 @@ describe('MemoryJobQueue', () => {
       },
       handler: (n) => (n === 0 ? Promise.reject(new Error('x')) : Promise.resolve('fine')),
     });
-    const [bad, good] = accepted(queue.submit([0, 1]));
+    const [bad, good] = accepted(queue, queue.admit([0, 1]));
     await expect(bad?.done).rejects.toThrow('onError bug');
     await expect(good?.done).resolves.toBe('fine');
     expect(queue.active).toBe(0);
@@ -135,7 +139,7 @@ describe('MemoryJobQueue', () => {
         return n * 2;
       },
     });
-    const jobs = accepted(queue.submit(Array.from({ length: 1000 }, (_, i) => i)));
+    const jobs = accepted(queue, queue.admit(Array.from({ length: 1000 }, (_, i) => i)));
     expect(new Set(jobs.map((j) => j.id)).size).toBe(1000);
     const results = await Promise.all(jobs.map((j) => j.done));
     expect(results).toEqual(Array.from({ length: 1000 }, (_, i) => (i % 97 === 0 ? -1 : i * 2)));
@@ -152,7 +156,7 @@ describe('MemoryJobQueue', () => {
         throw new Error('sync');
       },
     });
-    const jobs = accepted(queue.submit(Array.from({ length: 20_000 }, (_, i) => i)));
+    const jobs = accepted(queue, queue.admit(Array.from({ length: 20_000 }, (_, i) => i)));
     expect(await jobs[19_999]?.done).toBe('error:sync');
   });
 
@@ -166,17 +170,17 @@ describe('MemoryJobQueue', () => {
       onError,
       now: () => clock,
     });
-    const [first, second] = accepted(queue.submit([1, 2]));
+    const [first, second] = accepted(queue, queue.admit([1, 2]));
     const id = second?.id ?? '';
-    expect(queue.get(id)).toEqual({ id, state: 'queued', enqueuedAt: 1000 });
+    expect(queue.info(id)).toEqual({ id, state: 'queued', enqueuedAt: 1000 });
     await turn();
     clock = 1_500;
     await finish(1);
-    expect(queue.get(first?.id ?? '')).toMatchObject({ state: 'done', result: 'ok:1', finishedAt: 1500 });
-    expect(queue.get(id)).toEqual({ id, state: 'running', enqueuedAt: 1000, startedAt: 1500 });
+    expect(queue.info(first?.id ?? '')).toMatchObject({ state: 'done', result: 'ok:1', finishedAt: 1500 });
+    expect(queue.info(id)).toEqual({ id, state: 'running', enqueuedAt: 1000, startedAt: 1500 });
     clock = 1_800;
     await finish(2);
-    expect(queue.get(id)).toEqual({
+    expect(queue.info(id)).toEqual({
       id,
       state: 'done',
       enqueuedAt: 1000,
@@ -184,7 +188,36 @@ describe('MemoryJobQueue', () => {
       finishedAt: 1800,
       result: 'ok:2',
     });
-    expect(queue.get('no-such-job')).toBeUndefined();
+    expect(queue.info('no-such-job')).toBeUndefined();
+  });
+
+  it('serves the async port: submit, get, wait, stats and resize answer through promises', async () => {
+    const { handler, finish } = gatedHandler();
+    const queue = new MemoryJobQueue<number, string>({ workers: 1, limit: 2, handler, onError });
+    const admission = await queue.submit([1, 2]);
+    if (!admission.accepted) throw new Error('refused');
+    const [first = '', second = ''] = admission.ids;
+    const done = queue.wait(second);
+    expect(await queue.stats()).toEqual({
+      workers: 1,
+      limit: 2,
+      depth: 2,
+      active: 0,
+      yieldingToIntake: false,
+    });
+    await turn();
+    expect(await queue.get(first)).toMatchObject({ state: 'running' });
+    expect(await queue.submit([3, 4])).toMatchObject({ accepted: false, reason: 'queue_full' });
+    await queue.resize({ workers: 2, limit: 2 });
+    await turn();
+    expect(await queue.stats()).toMatchObject({ workers: 2, depth: 0, active: 2 });
+    await finish(1);
+    await finish(2);
+    await expect(done).resolves.toBe('ok:2');
+    // A finished job's result stays available to a late waiter; an unknown id is refused by code.
+    await expect(queue.wait(first)).resolves.toBe('ok:1');
+    await expect(queue.wait('no-such-job')).rejects.toMatchObject({ code: 'TFX_NOT_FOUND' });
+    expect(await queue.get('no-such-job')).toBeUndefined();
   });
 
   it('forgets finished jobs beyond the retention count and age', async () => {
@@ -197,30 +230,36 @@ describe('MemoryJobQueue', () => {
       retention: { maxFinished: 3, maxAgeMs: 60_000 },
       now: () => clock,
     });
-    const jobs = accepted(queue.submit([0, 1, 2, 3, 4]));
+    const jobs = accepted(queue, queue.admit([0, 1, 2, 3, 4]));
     await Promise.all(jobs.map((j) => j.done));
-    const seen = jobs.map((j) => queue.get(j.id)?.result);
+    const seen = jobs.map((j) => queue.info(j.id)?.result);
     expect(seen).toEqual([undefined, undefined, 2, 3, 4]);
     clock = 59_999;
-    expect(queue.get(jobs[4]?.id ?? '')).toBeDefined();
+    expect(queue.info(jobs[4]?.id ?? '')).toBeDefined();
     clock = 60_000;
-    expect(jobs.map((j) => queue.get(j.id))).toEqual([undefined, undefined, undefined, undefined, undefined]);
+    expect(jobs.map((j) => queue.info(j.id))).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
   });
 
   it('starts waiting jobs at once when resized up, and never cancels work when resized down', async () => {
     const { handler, finish, started } = gatedHandler();
     const queue = new MemoryJobQueue<number, string>({ workers: 1, limit: 10, handler, onError });
-    const jobs = accepted(queue.submit([1, 2, 3, 4, 5]));
+    const jobs = accepted(queue, queue.admit([1, 2, 3, 4, 5]));
     await turn();
     expect([queue.active, queue.depth]).toEqual([1, 4]);
-    queue.resize({ workers: 3, limit: 10 });
+    await queue.resize({ workers: 3, limit: 10 });
     expect(queue.sizing).toEqual({ workers: 3, limit: 10 });
     await turn();
     expect([queue.active, queue.depth]).toEqual([3, 2]);
     expect(started).toEqual([1, 2, 3]);
-    queue.resize({ workers: 1, limit: 1 });
+    await queue.resize({ workers: 1, limit: 1 });
     expect([queue.active, queue.depth]).toEqual([3, 2]); // nothing cancelled
-    expect(queue.submit([6])).toMatchObject({ accepted: false, reason: 'queue_full' });
+    expect(queue.admit([6])).toMatchObject({ accepted: false, reason: 'queue_full' });
     await finish(1);
     await finish(2);
     expect(queue.active).toBe(1); // over the new size: no new start until below it
@@ -234,14 +273,14 @@ describe('MemoryJobQueue', () => {
   it('drain() waits for every accepted job and refuses new work', async () => {
     const { handler, finish } = gatedHandler();
     const queue = new MemoryJobQueue<number, string>({ workers: 1, limit: 5, handler, onError });
-    const jobs = accepted(queue.submit([1, 2]));
+    const jobs = accepted(queue, queue.admit([1, 2]));
     await turn();
     let drained = false;
     const draining = queue.drain().then(() => {
       drained = true;
     });
     expect(queue.draining).toBe(true);
-    expect(queue.submit([3])).toMatchObject({ accepted: false, reason: 'draining' });
+    expect(queue.admit([3])).toMatchObject({ accepted: false, reason: 'draining' });
     await finish(1);
     expect(drained).toBe(false);
     await finish(2);
@@ -276,12 +315,12 @@ describe('MemoryJobQueue', () => {
         return 4242;
       },
     });
-    accepted(queue.submit([1, 2]));
+    accepted(queue, queue.admit([1, 2]));
     await turn();
     clock = 300;
     await finish(1);
-    accepted(queue.submit([3]));
-    expect(queue.submit([4])).toEqual({ accepted: false, reason: 'queue_full', retryAfterMs: 4242 });
+    accepted(queue, queue.admit([3]));
+    expect(queue.admit([4])).toEqual({ accepted: false, reason: 'queue_full', retryAfterMs: 4242 });
     expect(loads).toEqual([{ depth: 1, active: 1, workers: 1, limit: 1, meanDurationMs: 300 }]);
     await finish(2);
     await finish(3);
@@ -311,8 +350,8 @@ describe('MemoryJobQueue', () => {
       dispatchSlice: 2,
       backgroundSlice: 1,
     });
-    accepted(queue.submit([101, 102, 103], { background: true }));
-    accepted(queue.submit([1, 2, 3]));
+    accepted(queue, queue.admit([101, 102, 103], { background: true }));
+    accepted(queue, queue.admit([1, 2, 3]));
     expect(queue.depth).toBe(6);
     await turn();
     expect(started).toEqual([1, 2, 101]); // two foreground (the slice), then one background
@@ -322,12 +361,12 @@ describe('MemoryJobQueue', () => {
     expect(started).toEqual([1, 2, 101, 3, 102, 103]);
     // Capacity (workers + limit = 20) counts both kinds: 6 are in, so 15 more do not fit and 14 do.
     expect(
-      queue.submit(
+      queue.admit(
         Array.from({ length: 15 }, (_, i) => i),
         { background: true },
       ),
     ).toMatchObject({ accepted: false });
-    expect(queue.submit(Array.from({ length: 14 }, (_, i) => i)).accepted).toBe(true);
+    expect(queue.admit(Array.from({ length: 14 }, (_, i) => i)).accepted).toBe(true);
   });
 });
 
@@ -367,12 +406,12 @@ describe('MemoryJobQueue while intake saturates the loop', () => {
   it('trickles background jobs, one per interval, while foreground jobs start at once', async () => {
     const { queue, started } = pressedQueue(100, 50);
     expect(queue.yieldingToIntake).toBe(true);
-    accepted(queue.submit([101, 102, 103, 104], { background: true }));
+    accepted(queue, queue.admit([101, 102, 103, 104], { background: true }));
     await vi.advanceTimersByTimeAsync(1);
     expect(started).toEqual([101]);
     await vi.advanceTimersByTimeAsync(30);
     expect(started).toEqual([101]);
-    accepted(queue.submit([1, 2]));
+    accepted(queue, queue.admit([1, 2]));
     await vi.advanceTimersByTimeAsync(1);
     expect(started).toEqual([101, 1, 2]); // foreground does not wait for the trickle
     await vi.advanceTimersByTimeAsync(25);
@@ -384,7 +423,7 @@ describe('MemoryJobQueue while intake saturates the loop', () => {
 
   it('stops trickling once background jobs hold half the queue, so the backlog drains', async () => {
     const { queue, started } = pressedQueue(6, 1_000);
-    accepted(queue.submit([1, 2, 3, 4, 5], { background: true }));
+    accepted(queue, queue.admit([1, 2, 3, 4, 5], { background: true }));
     // 5 of 6 places, then 4, then 3: one per turn, no trickle wait; below half, the trickle is back.
     await vi.advanceTimersByTimeAsync(5);
     expect(started).toEqual([1, 2, 3]);

@@ -1,7 +1,7 @@
 /** Builds the real API server (mock mode) for `inject` tests; every test gets its own runtime. */
 import type { FastifyInstance } from 'fastify';
 import { buildApiServer } from '../../src/api-server/build.js';
-import { createMockRuntime } from '../../src/api-server/mock-runtime.js';
+import { createRuntimeForConfig } from '../../src/api-server/runtime-for-config.js';
 import type { ApiRuntime } from '../../src/api-server/runtime-types.js';
 import { loadApiServerConfig } from '../../src/config/api-server.js';
 import { createLogger, type Logger } from '../../src/observability/logger.js';
@@ -31,7 +31,7 @@ export async function startTestApi(
     PATH: process.env.PATH,
     ...env,
   });
-  const runtime = await createMockRuntime(config, { logger: createLogger('silent'), ...options });
+  const runtime = await createRuntimeForConfig(config, { logger: createLogger('silent'), ...options });
   const app = await buildApiServer(runtime);
   return {
     app,

@@ -1,4 +1,6 @@
 import type { FastifyInstance } from 'fastify';
+import { parseOrThrow } from '../../pipeline/validate-input.js';
+import { configureBodySchema } from '../configure-body.js';
 import type { ApiRuntime } from '../runtime-types.js';
 
 /** `POST /configure`: mock mode only (403 otherwise); validated, answers with the effective configuration. */
@@ -10,7 +12,8 @@ export function configureRoute(app: FastifyInstance, runtime: ApiRuntime): void 
         code: 'TFX_FORBIDDEN',
       });
     }
-    const effective = runtime.mock.configure(request.body);
+    const patch = parseOrThrow(configureBodySchema, request.body ?? {}, 'configuration');
+    const effective = await runtime.mock.configure(patch);
     runtime.logger.info({ config: effective }, 'Mock configuration updated');
     return { message: 'Configuration updated', ...effective };
   });

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { failureSchema } from '../../pipeline/failure.js';
 import type { ProcessResult } from '../../pipeline/outcome.js';
 import { fieldIssues } from '../../pipeline/validate-input.js';
-import type { Admission } from '../../queue/port.js';
+import type { Refusal } from '../../queue/port.js';
 import type { RequestResult } from '../intake-stats.js';
 import { httpStatusOf, resultView } from '../result-view.js';
 import type { ApiRuntime } from '../runtime-types.js';
@@ -42,19 +42,15 @@ function parseFailure(value: unknown, prefix?: string) {
 
 /** `POST /webhook` and `POST /batch`: validate, enqueue on the bounded queue, answer with outcomes or job ids. */
 export function intakeRoutes(app: FastifyInstance, runtime: ApiRuntime): void {
-  const { stats, queue } = runtime;
+  const { stats, queue, intakeMetrics } = runtime;
 
   function finish(reply: FastifyReply, start: number, result: RequestResult, code: number, body: unknown) {
     stats.record(result, performance.now() - start);
     return reply.code(code).send(body);
   }
 
-  function refuse(
-    reply: FastifyReply,
-    start: number,
-    admission: Extract<Admission<ProcessResult>, { accepted: false }>,
-  ) {
-    runtime.metrics.queueRejections.inc({ reason: admission.reason });
+  function refuse(reply: FastifyReply, start: number, admission: Refusal) {
+    intakeMetrics.queueRejections.inc({ reason: admission.reason });
     const seconds = Math.max(1, Math.ceil(admission.retryAfterMs / 1000));
     void reply.header('retry-after', String(seconds));
     const code = admission.reason === 'draining' ? 503 : 429;
@@ -67,12 +63,12 @@ export function intakeRoutes(app: FastifyInstance, runtime: ApiRuntime): void {
   }
 
   // The failure's dedup key is left to the job's result (GET /jobs/:id): hashing it here cost 3 % of intake.
-  function accepted(reply: FastifyReply, start: number, job: { id: string }) {
-    const statusUrl = `/jobs/${job.id}`;
+  function accepted(reply: FastifyReply, start: number, id: string) {
+    const statusUrl = `/jobs/${id}`;
     // RFC 7240: Preference-Applied answers a Prefer header; `?mode=async` asked without one.
     if (prefersAsync(reply.request)) void reply.header('preference-applied', 'respond-async');
     void reply.header('location', statusUrl);
-    return finish(reply, start, 'success', 202, { accepted: true, job_id: job.id, status_url: statusUrl });
+    return finish(reply, start, 'success', 202, { accepted: true, job_id: id, status_url: statusUrl });
   }
 
   // Not an async function: an async answer is sent before the handler returns (an async handler costs a
@@ -92,21 +88,20 @@ export function intakeRoutes(app: FastifyInstance, runtime: ApiRuntime): void {
     // An async job may wait behind intake for a while: it keeps the body it was validated from (see
     // queued-failure.ts); a sync job starts at once and keeps the record.
     const queued = asyncMode && request.rawBody !== '' ? request.rawBody : parsed.failure;
-    const admission = queue.submit([queued], { background: asyncMode });
-    if (!admission.accepted) {
-      refuse(reply, start, admission);
-      return;
-    }
-    const job = admission.jobs[0];
-    if (job === undefined) throw new Error('queue admitted no job');
-    if (asyncMode) {
-      accepted(reply, start, job);
-      return;
-    }
-    return job.done.then((result) => {
-      const code = httpStatusOf(result);
-      return finish(reply, start, code === 200 ? 'success' : 'failed', code, resultView(result));
-    });
+    // Not awaited: the answer is sent from the callback and the handler returns undefined (see above).
+    void queue
+      .submit([queued], { background: asyncMode })
+      .then((admission) => {
+        if (!admission.accepted) return refuse(reply, start, admission);
+        const id = admission.ids[0];
+        if (id === undefined) throw new Error('queue admitted no job');
+        if (asyncMode) return accepted(reply, start, id);
+        return queue.wait(id).then((result) => {
+          const code = httpStatusOf(result);
+          return finish(reply, start, code === 200 ? 'success' : 'failed', code, resultView(result));
+        });
+      })
+      .catch((error: unknown) => reply.send(error));
   });
 
   app.post('/batch', async (request, reply) => {
@@ -136,23 +131,23 @@ export function intakeRoutes(app: FastifyInstance, runtime: ApiRuntime): void {
     }
     const parsed = body.map((item, i) => parseFailure(item, String(i)));
     const valid = parsed.flatMap((p) => (p.ok ? [p.failure] : []));
-    const admission = valid.length === 0 ? undefined : queue.submit(valid, { background: asyncMode });
+    const admission = valid.length === 0 ? undefined : await queue.submit(valid, { background: asyncMode });
     if (admission !== undefined && !admission.accepted) return refuse(reply, start, admission);
-    const jobs = admission?.jobs ?? [];
+    const ids = admission?.ids ?? [];
     let next = 0;
     if (asyncMode) {
       const items = parsed.map((p) => {
         if (!p.ok) return { accepted: false, ...p.body };
-        const job = jobs[next++];
-        return { accepted: true, job_id: job?.id, status_url: `/jobs/${job?.id}` };
+        const id = ids[next++];
+        return { accepted: true, job_id: id, status_url: `/jobs/${id}` };
       });
       return finish(reply, start, 'success', 202, {
         total: items.length,
-        accepted: jobs.length,
+        accepted: ids.length,
         results: items,
       });
     }
-    const results = await Promise.all(jobs.map((j) => j.done));
+    const results = await Promise.all(ids.map((id) => queue.wait(id)));
     let successful = 0;
     let failed = 0;
     let skipped = 0;
@@ -178,7 +173,7 @@ export function intakeRoutes(app: FastifyInstance, runtime: ApiRuntime): void {
 
   app.get('/jobs/:id', async (request, reply) => {
     const { id } = request.params as { id: string };
-    const job = queue.get(id);
+    const job = await queue.get(id);
     if (job === undefined)
       return reply.code(404).send({ error: 'Job not found (unknown or expired)', code: 'TFX_NOT_FOUND' });
     return {

@@ -13,6 +13,7 @@ export function statusRoutes(app: FastifyInstance, runtime: ApiRuntime): void {
       get(): Promise<{ values: { value: number; labels: Record<string, unknown> }[] }>;
     }) => (await c.get()).values;
     const failed = await counter(metrics.failuresFailed);
+    const queue = await runtime.queue.stats();
     const sum = async (c: Parameters<typeof counter>[0]) =>
       (await counter(c)).reduce((t, v) => t + v.value, 0);
     return {
@@ -30,12 +31,12 @@ export function statusRoutes(app: FastifyInstance, runtime: ApiRuntime): void {
       },
       dedup: { hits: await sum(metrics.dedupHits) },
       queue: {
-        depth: runtime.queue.depth,
-        active_workers: runtime.queue.active,
-        workers: runtime.queue.sizing.workers,
-        limit: runtime.queue.sizing.limit,
+        depth: queue.depth,
+        active_workers: queue.active,
+        workers: queue.workers,
+        limit: queue.limit,
         // True while async jobs start slowly because intake saturates the event loop (README: backpressure).
-        background_yielding: runtime.queue.yieldingToIntake,
+        background_yielding: queue.yieldingToIntake,
       },
       parse_cache: runtime.parseCache(),
       terraform_validate: { mode: runtime.config.terraform.mode, ...runtime.terraform() },
@@ -45,7 +46,7 @@ export function statusRoutes(app: FastifyInstance, runtime: ApiRuntime): void {
         : {
             injected_faults: runtime.mock.injected(),
             simulated_github: (({ created, reused }) => ({ created, reused }))(runtime.mock.publisherLog()),
-            config: runtime.mock.effective(),
+            config: await runtime.mock.effective(),
           }),
     };
   });

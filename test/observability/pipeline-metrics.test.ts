@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Metrics } from '../../src/observability/metrics.js';
+import { PipelineMetrics } from '../../src/observability/pipeline-metrics.js';
 import type { Outcome, ProcessResult } from '../../src/pipeline/outcome.js';
 import { STAGES } from '../../src/pipeline/stages.js';
 
@@ -23,13 +23,11 @@ const failed = (code: 'TFX_PERMANENT' | 'TFX_TRANSIENT'): Outcome => ({
   message: 'injected',
 });
 
-/** A Metrics instance with fixed gauge sources. */
-function metrics(requestCounts: Record<string, number> = {}): Metrics {
-  return new Metrics(
-    { queueDepth: () => 7, activeWorkers: () => 3, requestCounts: () => requestCounts },
-    () => ({ p50: 1.5, p99: 9 }),
-    () => 12.345,
-  );
+/** Pipeline metrics built on their own (no server), reading a fixed queue. */
+function metrics(): PipelineMetrics {
+  const m = new PipelineMetrics();
+  m.trackQueue(() => Promise.resolve({ depth: 7, active: 3 }));
+  return m;
 }
 
 /** The value of one sample line `name{labels} value` in the exposition text. */
@@ -38,7 +36,7 @@ function sample(text: string, series: string): number | undefined {
   return line === undefined ? undefined : Number(line.slice(series.length + 1));
 }
 
-describe('Metrics', () => {
+describe('PipelineMetrics', () => {
   it('counts outcomes by kind and failures by code', async () => {
     const m = metrics();
     const outcomes: Outcome[] = [
@@ -108,48 +106,15 @@ describe('Metrics', () => {
     }
     expect(sample(text, 'queue_depth')).toBe(7);
     expect(sample(text, 'active_workers')).toBe(3);
-    expect(sample(text, 'terrafix_request_latency_ms{quantile="p99"}')).toBe(9);
-    expect(sample(text, 'terrafix_requests_per_second')).toBe(12.35);
+    // Intake metrics belong to the API server, which adds them to this registry.
+    expect(text).not.toContain('terrafix_requests_total');
+    expect(text).not.toContain('http_request_duration_seconds');
   });
 
-  it('exposes HTTP durations as a histogram per method, route and status, zeroed on reset', async () => {
-    const m = metrics();
-    m.observeHttp('POST', '/webhook', 202, 0.0004);
-    m.observeHttp('POST', '/webhook', 202, 0.003);
-    m.observeHttp('POST', '/webhook', 202, 120); // above every bucket: only +Inf
-    m.observeHttp('GET', '/status', 200, 0.001);
-    const text = await m.registry.metrics();
-    expect(text).toMatch(/^# TYPE http_request_duration_seconds histogram$/m);
-    const series = (le: string) =>
-      `http_request_duration_seconds_bucket{le="${le}",method="POST",route="/webhook",status_code="202"}`;
-    expect(sample(text, series('0.0005'))).toBe(1);
-    expect(sample(text, series('0.0025'))).toBe(1);
-    expect(sample(text, series('0.005'))).toBe(2);
-    expect(sample(text, series('60'))).toBe(2);
-    expect(sample(text, series('+Inf'))).toBe(3);
-    const post = 'method="POST",route="/webhook",status_code="202"';
-    expect(sample(text, `http_request_duration_seconds_count{${post}}`)).toBe(3);
-    expect(sample(text, `http_request_duration_seconds_sum{${post}}`)).toBeCloseTo(120.0034);
-    // A value equal to a bound falls in that bound's bucket (le = "less than or equal").
-    const get = 'method="GET",route="/status",status_code="200"';
-    expect(sample(text, `http_request_duration_seconds_bucket{le="0.001",${get}}`)).toBe(1);
-    m.reset();
-    m.observeHttp('POST', '/webhook', 202, 0.003);
-    const after = await m.registry.metrics();
-    expect(sample(after, `http_request_duration_seconds_count{${post}}`)).toBe(1);
-    expect(sample(after, `http_request_duration_seconds_count{${get}}`)).toBe(0);
-  });
-
-  it('reads intake request counts from their source at scrape time', async () => {
-    const counts = { success: 4, failed: 1, rejected: 0, throttled: 2 };
-    const m = metrics(counts);
-    let text = await m.registry.metrics();
-    expect(sample(text, 'terrafix_requests_total{status="success"}')).toBe(4);
-    expect(sample(text, 'terrafix_requests_total{status="throttled"}')).toBe(2);
-    counts.success = 9;
-    text = await m.registry.metrics();
-    expect(sample(text, 'terrafix_requests_total{status="success"}')).toBe(9);
-    expect(text).toMatch(/^# TYPE terrafix_requests_total counter$/m);
+  it('reads zero queue gauges until a queue is tracked', async () => {
+    const text = await new PipelineMetrics().registry.metrics();
+    expect(sample(text, 'queue_depth')).toBe(0);
+    expect(sample(text, 'active_workers')).toBe(0);
   });
 
   it('zeroes counters on reset; instances do not share a registry', async () => {

@@ -1,26 +1,22 @@
 import client from 'prom-client';
 import type { ProcessResult } from '../pipeline/outcome.js';
-import { CellHistogram } from './cell-histogram.js';
 import type { PipelineObserver } from '../pipeline/observer.js';
 import { type ExternalStage, isExternalStage, type Stage, STAGES, TOTAL_STAGE } from '../pipeline/stages.js';
 
 /** Seconds buckets from 0.5 ms to 60 s: covers a cached parse and a slow model call. */
-const STAGE_BUCKETS = [
+export const STAGE_BUCKETS = [
   0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60,
 ];
 
-export interface GaugeSources {
-  queueDepth: () => number;
-  activeWorkers: () => number;
-  /** Intake requests by result since the last reset (`terrafix_requests_total`, read at scrape time). */
-  requestCounts: () => Readonly<Record<string, number>>;
-}
+/** What the queue gauges read at scrape time (the queue port's stats, or a service's own). */
+export type QueueGaugeSource = () => Promise<{ depth: number; active: number }>;
 
 /**
- * One prom-client registry per app instance, holding the product guide's metric names
- * (`failures_processed_total`, `queue_depth`, ...) and the mock server's (`terrafix_requests_total`, ...).
+ * The pipeline's metrics in one prom-client registry per app instance, under the product guide's names
+ * (`failures_processed_total`, `queue_depth`, ...). Built without any server: the API server adds its intake
+ * metrics to the same registry (api-server/intake-metrics.ts), a health server can expose it as it is.
  */
-export class Metrics {
+export class PipelineMetrics {
   readonly registry = new client.Registry();
   readonly failuresProcessed: client.Counter;
   readonly failuresSuccessful: client.Counter;
@@ -31,14 +27,12 @@ export class Metrics {
   readonly retries: client.Counter<'stage'>;
   readonly dedupHits: client.Counter;
   readonly injectedFaults: client.Counter<'stage' | 'kind'>;
-  readonly requests: client.Counter<'status'>;
-  readonly queueRejections: client.Counter<'reason'>;
-  readonly httpDuration: CellHistogram<'method' | 'route' | 'status_code'>;
   private readonly stageHistogram: client.Histogram<'stage'>;
   private stageChildren: Map<string, client.Histogram.Internal<'stage'>>;
   private readonly failedChildren = new Map<string, client.Counter.Internal>();
+  private queue: QueueGaugeSource = () => Promise.resolve({ depth: 0, active: 0 });
 
-  constructor(gauges: GaugeSources, quantiles: () => Record<string, number>, rate: () => number) {
+  constructor() {
     const registers = [this.registry];
     const counter = <L extends string = never>(name: string, help: string, labelNames: readonly L[] = []) =>
       new client.Counter<L>({ name, help, labelNames, registers });
@@ -68,53 +62,21 @@ export class Metrics {
       'Faults injected in mock mode, by stage and kind',
       ['stage', 'kind'],
     );
-    // Counted by IntakeStats on every request anyway; copied here at scrape time instead of counted twice.
-    this.requests = new client.Counter({
-      name: 'terrafix_requests_total',
-      help: 'Intake requests (/webhook, /batch) by result',
-      labelNames: ['status'],
-      registers,
-      collect() {
-        this.reset();
-        for (const [status, n] of Object.entries(gauges.requestCounts())) this.inc({ status }, n);
-      },
-    });
-    this.queueRejections = counter(
-      'terrafix_queue_rejections_total',
-      'Requests refused by the bounded queue',
-      ['reason'],
-    );
+    const queue = () => this.queue();
     new client.Gauge({
       name: 'queue_depth',
       help: 'Failures waiting for a worker',
       registers,
-      collect() {
-        this.set(gauges.queueDepth());
+      async collect() {
+        this.set((await queue()).depth);
       },
     });
     new client.Gauge({
       name: 'active_workers',
       help: 'Workers processing a failure',
       registers,
-      collect() {
-        this.set(gauges.activeWorkers());
-      },
-    });
-    new client.Gauge({
-      name: 'terrafix_request_latency_ms',
-      help: 'Intake request latency percentiles since the last reset, in milliseconds',
-      labelNames: ['quantile'],
-      registers,
-      collect() {
-        for (const [q, v] of Object.entries(quantiles())) this.set({ quantile: q }, v);
-      },
-    });
-    new client.Gauge({
-      name: 'terrafix_requests_per_second',
-      help: 'Intake requests per second over a 10 s sliding window',
-      registers,
-      collect() {
-        this.set(Math.round(rate() * 100) / 100);
+      async collect() {
+        this.set((await queue()).active);
       },
     });
     const stageHistogram = new client.Histogram<'stage'>({
@@ -127,13 +89,6 @@ export class Metrics {
     this.stageHistogram = stageHistogram;
     this.stageChildren = new Map();
     this.zeroStages();
-    this.httpDuration = new CellHistogram({
-      name: 'http_request_duration_seconds',
-      help: 'HTTP request duration by method, route and status code',
-      labelNames: ['method', 'route', 'status_code'],
-      buckets: STAGE_BUCKETS,
-    });
-    this.registry.registerMetric(this.httpDuration as unknown as client.Metric);
     client.collectDefaultMetrics({ register: this.registry });
   }
 
@@ -147,9 +102,9 @@ export class Metrics {
     finished: (result: ProcessResult) => this.recordOutcome(result),
   };
 
-  /** One answered HTTP request in `http_request_duration_seconds`. */
-  observeHttp(method: string, route: string, statusCode: number, seconds: number): void {
-    this.httpDuration.cell(method, route, String(statusCode)).observe(seconds);
+  /** Where `queue_depth` and `active_workers` are read from at scrape time (zero until set). */
+  trackQueue(source: QueueGaugeSource): void {
+    this.queue = source;
   }
 
   private recordOutcome(result: ProcessResult): void {

@@ -1,0 +1,101 @@
+import type { Logger } from 'pino';
+import type { PipelineComposition } from '../composition/pipeline.js';
+import type { ApiServerConfig } from '../config/api-server.js';
+import type { PipelineMetrics } from '../observability/pipeline-metrics.js';
+import { TerraFixError, toTerraFixError } from '../pipeline/errors.js';
+import type { ProcessResult } from '../pipeline/outcome.js';
+import { MemoryJobQueue } from '../queue/memory-queue.js';
+import type { JobQueue } from '../queue/port.js';
+import { IntakeMetrics } from './intake-metrics.js';
+import { IntakeStats } from './intake-stats.js';
+import { failureOf, type QueuedFailure, queuedFailureKey } from './queued-failure.js';
+import type { ApiRuntime, MockControls } from './runtime-types.js';
+
+/** Runs one queued failure through the pipeline; what a queue implementation calls for each job. */
+export type QueuedFailureHandler = (payload: QueuedFailure) => Promise<ProcessResult>;
+
+export interface ApiRuntimeParts {
+  config: ApiServerConfig;
+  logger: Logger;
+  /** The pipeline's metrics; the runtime adds the intake metrics to their registry. */
+  metrics: PipelineMetrics;
+  composition: PipelineComposition;
+  /** The queue in front of the pipeline; default: the in-memory queue sized by `config.queue`. */
+  queue?: (
+    handler: QueuedFailureHandler,
+    onError: (error: unknown, payload: QueuedFailure) => ProcessResult,
+  ) => JobQueue<QueuedFailure, ProcessResult>;
+  /** Mock mode's `/configure` controls over the pipeline and the queue. */
+  mock?: (queue: JobQueue<QueuedFailure, ProcessResult>) => MockControls;
+}
+
+/**
+ * The API server's runtime over any pipeline: intake stats and metrics, the queue that feeds the pipeline, and
+ * optional mock controls. Mode-independent; which pipeline and controls it gets is the composition's business.
+ */
+export async function createApiRuntime(parts: ApiRuntimeParts): Promise<ApiRuntime> {
+  const { config, logger, metrics, composition } = parts;
+  const stats = new IntakeStats();
+  const intakeMetrics = new IntakeMetrics(metrics.registry, stats);
+  // Aborted when a graceful shutdown runs out of time: in-flight jobs end (as failed, retryable) instead of
+  // keeping the process alive on their timers.
+  const shutdown = new AbortController();
+  const handler: QueuedFailureHandler = (payload) =>
+    composition.pipeline.process(failureOf(payload), { signal: shutdown.signal });
+  // process() never throws; this keeps a bug from losing an accepted job's answer.
+  const onError = (error: unknown, payload: QueuedFailure): ProcessResult => {
+    const e = toTerraFixError(error);
+    return {
+      key: queuedFailureKey(payload),
+      outcome: { kind: 'failed', code: e.code, category: e.category, stage: 'record', message: e.message },
+      timings: {},
+      retries: {},
+    };
+  };
+  const queue =
+    parts.queue?.(handler, onError) ??
+    new MemoryJobQueue<QueuedFailure, ProcessResult>({
+      workers: config.queue.workers,
+      limit: config.queue.limit,
+      dispatchSlice: config.queue.dispatchSlice,
+      handler,
+      onError,
+    });
+  metrics.trackQueue(() => queue.stats());
+  await composition.parser.warmUp();
+  let closing: Promise<void> | undefined;
+  return {
+    config,
+    logger,
+    metrics,
+    intakeMetrics,
+    stats,
+    queue,
+    state: composition.state,
+    mock: parts.mock?.(queue),
+    stateBackend: composition.stateBackend,
+    terraform: () => composition.terraform.status(),
+    parseCache: () => {
+      const s = composition.parser.stats();
+      return { enabled: composition.parser.cacheEnabled, hits: s.hits, misses: s.misses, entries: s.entries };
+    },
+    close() {
+      closing ??= (async () => {
+        let timer: NodeJS.Timeout | undefined;
+        const timedOut = new Promise<'timeout'>((resolve) => {
+          timer = setTimeout(() => resolve('timeout'), config.shutdownTimeoutMs);
+        });
+        const drain = queue.drain();
+        const drained = await Promise.race([drain.then(() => 'drained' as const), timedOut]);
+        clearTimeout(timer);
+        if (drained === 'timeout') {
+          logger.error({ queue: await queue.stats() }, 'Drain timed out; aborting unfinished work');
+          shutdown.abort(new TerraFixError('TFX_SHUTTING_DOWN', 'shutting down', { category: 'transient' }));
+          await drain;
+        }
+        await composition.close();
+      })();
+      return closing;
+    },
+  };
+}
