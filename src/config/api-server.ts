@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { envBoolean, envInt, envLogLevel, envNumber, envRedisUrl } from './env-parsers.js';
 import { type Env, loadEnv } from './load.js';
 
-const schema = z.object({
+/** The environment variables the API server reads (keys are variable names; docs/configuration.md lists them). */
+export const apiServerEnvSchema = z.object({
   TERRAFIX_MOCK_MODE: envBoolean.default(false),
   TERRAFIX_API_PORT: envInt(0, 65535).default(8081),
   /** Loopback by default; containers set 0.0.0.0. */
@@ -91,7 +92,7 @@ function terraformSettings(
 
 /** The API server's configuration from `env`; throws a TFX_CONFIG error naming each bad variable. */
 export function loadApiServerConfig(env: Env): ApiServerConfig {
-  const e = loadEnv(schema, env);
+  const e = loadEnv(apiServerEnvSchema, env);
   return {
     mockMode: e.TERRAFIX_MOCK_MODE,
     port: e.TERRAFIX_API_PORT,
