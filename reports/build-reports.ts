@@ -13,7 +13,7 @@ import { chartsView } from './html/charts-view.js';
 import { summaryView } from './html/summary-view.js';
 import { renderChartsHtml, renderSummaryHtml } from './html/templates.js';
 import { readSummary, SUMMARY_FILE } from '../experiments/results/read-summary.js';
-import { rebuildSummary } from './rebuild-summary.js';
+import { rebuildSummary } from '../experiments/results/rebuild-summary.js';
 import type { Summary } from '../experiments/results/summary-schema.js';
 
 export interface ReportOptions {

@@ -6,17 +6,9 @@ import { fmtMs, fmtPct, fmtRate, fmtRelative, trim } from './format.js';
 import { readSummary } from '../experiments/results/read-summary.js';
 import type { RunSummary, Summary } from '../experiments/results/summary-schema.js';
 
-/** How much worse a run may get before it is a regression. */
-export interface Tolerances {
-  /** Relative p95 increase allowed (0.10 = +10 %). */
-  p95: number;
-  /** Relative achieved-rate decrease allowed (0.10 = −10 %). */
-  achievedRate: number;
-  /** Absolute error-rate increase allowed (0.01 = +1 percentage point). */
-  errorRate: number;
-}
+import { DEFAULT_TOLERANCES, type Tolerances } from '../experiments/results/tolerances.js';
 
-export const DEFAULT_TOLERANCES: Tolerances = { p95: 0.1, achievedRate: 0.1, errorRate: 0.01 };
+export { DEFAULT_TOLERANCES, type Tolerances };
 
 export const COMPARED_METRICS = [
   'p50Ms',

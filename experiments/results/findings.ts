@@ -5,9 +5,9 @@
  */
 import type { FindingKind, RunProfile } from '../profiles/schema.js';
 import type { RunResult, TimelinePoint } from './run-result.js';
-import { holdWindows, plannedRateAt } from '../runner/planned-rate.js';
-import type { ScrapeSample } from '../runner/scrape.js';
-import type { ServerSummary } from '../runner/server-summary.js';
+import { holdWindows, plannedRateAt } from './planned-rate.js';
+import type { ScrapeSample } from './scrape-sample.js';
+import type { ServerSummary } from './server-summary.js';
 
 export type Findings = Record<string, unknown>;
 

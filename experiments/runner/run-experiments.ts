@@ -1,22 +1,14 @@
 /**
- * `terrafix experiments run`: for each selected experiment and run, configure and verify the mock, reset stats,
- * scrape /metrics every second, run the load, and write raw per-run data plus experiment_summary.json.
- * Then it builds the reports (HTML, charts) and, with a baseline, the comparison.
+ * `terrafix experiments run`'s load part: for each selected experiment and run, configure and verify the mock,
+ * reset stats, scrape /metrics every second, run the load, and write raw per-run data plus
+ * experiment_summary.json. Reports are not its business: the CLI composes run → reports (src/cli/lab).
  * Exit codes: 0 pass, 1 a threshold failed (or a run errored), 2 usage or configuration error, 3 target
- * unreachable, 4 regression against the baseline (when nothing else failed).
+ * unreachable.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TerraFixError, toTerraFixError } from '../../src/pipeline/errors.js';
-import { buildReports, type ReportOutcome } from '../../reports/build-reports.js';
-import {
-  compareSummaries,
-  type Comparison,
-  DEFAULT_TOLERANCES,
-  type Tolerances,
-} from '../../reports/compare.js';
 import { experimentFindings, summaryVerdict } from '../results/experiment-findings.js';
-import { readSummary } from '../results/read-summary.js';
 import {
   type ExperimentSummary,
   SUMMARY_SCHEMA_VERSION,
@@ -54,22 +46,12 @@ export interface RunnerOptions {
   maxRequestsPerRun?: number;
   /** How long to wait for the target's /ready (default 30 s). */
   readyTimeoutMs?: number;
-  /** A result folder or experiment_summary.json to compare with; a regression exits 4. */
-  baseline?: string;
-  tolerances?: Tolerances;
-  /** false: write experiment_summary.json only (no HTML, no charts). */
-  report?: boolean;
-  /** false: no PNG charts (the HTML report is still written). */
-  charts?: boolean;
 }
 
 export interface RunnerOutcome {
   summary: Summary | undefined;
-  exitCode: 0 | 1 | 2 | 3 | 4;
+  exitCode: 0 | 1 | 2 | 3;
   summaryPath: string | undefined;
-  /** The reports built after the runs (absent with `report: false` or when they failed). */
-  report?: ReportOutcome;
-  comparison?: Comparison;
 }
 
 function checkHost(host: string): string {
@@ -102,15 +84,6 @@ export async function runExperiments(options: RunnerOptions): Promise<RunnerOutc
     progress.log(`error: ${toTerraFixError(error).message}`);
     return { summary: undefined, exitCode: 2, summaryPath: undefined };
   }
-  // A bad baseline is a usage error found before the load, not after it.
-  const baseline =
-    options.baseline === undefined
-      ? undefined
-      : await readSummary(options.baseline, '--baseline').catch((error: unknown) => {
-          progress.log(`error: ${toTerraFixError(error).message}`);
-          return null;
-        });
-  if (baseline === null) return { summary: undefined, exitCode: 2, summaryPath: undefined };
   await mkdir(options.output, { recursive: true });
   let server: LocalServer | undefined;
   let baseUrl: string;
@@ -194,45 +167,5 @@ export async function runExperiments(options: RunnerOptions): Promise<RunnerOutc
   } satisfies Summary);
   const summaryPath = join(options.output, 'experiment_summary.json');
   await writeFile(summaryPath, `${JSON.stringify(summary, null, 2)}\n`, 'utf8');
-  const exitCode = exitOverride ?? (summary.verdict.passed ? 0 : 1);
-  return { ...(await reportAfterRun(options, summary, baseline, exitCode)), summary, summaryPath };
-}
-
-/** Builds the reports (and the comparison) of a finished run; a regression turns a clean exit into 4. */
-async function reportAfterRun(
-  options: RunnerOptions,
-  summary: Summary,
-  baseline: Summary | undefined,
-  exitCode: RunnerOutcome['exitCode'],
-): Promise<Pick<RunnerOutcome, 'exitCode' | 'report' | 'comparison'>> {
-  const tolerances = options.tolerances ?? DEFAULT_TOLERANCES;
-  let report: ReportOutcome | undefined;
-  let comparison: Comparison | undefined;
-  try {
-    if (options.report === false) {
-      if (baseline !== undefined)
-        comparison = compareSummaries(baseline, summary, tolerances, options.baseline);
-    } else {
-      report = await buildReports(options.output, options.output, {
-        tolerances,
-        charts: options.charts !== false,
-        ...(options.baseline === undefined ? {} : { baseline: options.baseline }),
-      });
-      comparison = report.comparison;
-      options.progress.log(`report: ${report.htmlPath} (${report.charts.length} charts)`);
-    }
-  } catch (error) {
-    const e = toTerraFixError(error);
-    options.progress.log(`error: building the reports failed: ${e.message}`);
-    return { exitCode: exitCode === 0 ? 1 : exitCode };
-  }
-  if (comparison?.regressed === true) {
-    for (const r of comparison.runs.filter((x) => x.regressed))
-      options.progress.log(`regression: ${r.experiment}/${r.run}: ${r.reasons.join('; ')}`);
-  }
-  return {
-    exitCode: exitCode === 0 && comparison?.regressed === true ? 4 : exitCode,
-    ...(report === undefined ? {} : { report }),
-    ...(comparison === undefined ? {} : { comparison }),
-  };
+  return { summary, summaryPath, exitCode: exitOverride ?? (summary.verdict.passed ? 0 : 1) };
 }

@@ -2,16 +2,13 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TerraFixError, toTerraFixError } from '../../src/pipeline/errors.js';
 import { DEFAULT_RETRY_POLICY } from '../../src/pipeline/retry.js';
-import type { RunSummary } from '../results/summary-schema.js';
 import type { LoadEngine } from '../engine/port.js';
 import { loadDuration, type RunProfile } from '../profiles/schema.js';
-import type { RunResult } from '../results/run-result.js';
-import { runFindings } from '../results/findings.js';
+import type { RunSummary } from '../results/summary-schema.js';
+import { errorSummary, summarizeRun } from '../results/summarize.js';
 import type { ProgressSink } from './progress.js';
-import { Scraper, type ScrapeSample } from './scrape.js';
-import { summarizeServer } from './server-summary.js';
+import { Scraper } from './scraper.js';
 import type { TargetClient } from './target-client.js';
-import { evaluateThresholds } from './thresholds.js';
 import { configMismatches } from './verify-config.js';
 
 export interface RunContext {
@@ -75,85 +72,6 @@ async function waitForIdle(target: TargetClient, timeoutMs: number): Promise<voi
     if (queue !== undefined && (queue.depth ?? 0) + (queue.active_workers ?? 0) === 0) return;
     await new Promise((r) => setTimeout(r, 250));
   }
-}
-
-/** The summary of a run that produced no result (configuration refused, target gone). */
-export function errorSummary(run: RunProfile, experiment: string, error: TerraFixError): RunSummary {
-  return {
-    name: run.name,
-    experiment,
-    description: run.description,
-    status: 'error',
-    error: error.message,
-    errorCode: error.code,
-    passed: false,
-    startedAt: null,
-    endedAt: null,
-    durationSeconds: null,
-    load: run.load,
-    payload: run.payload,
-    mock: run.mock,
-    requests: 0,
-    iterations: 0,
-    items: 0,
-    statusCounts: {},
-    errorsByKind: {},
-    errorRate: 0,
-    intendedRate: null,
-    achievedRate: 0,
-    droppedIterations: 0,
-    droppedRate: 0,
-    latencyMs: null,
-    thresholds: [],
-    server: null,
-    findings: {},
-    files: { result: null, scrapes: null },
-  };
-}
-
-/** Builds the run's summary from its raw data; `terrafix report` calls this again on the files. */
-export function summarizeRun(
-  run: RunProfile,
-  experiment: string,
-  result: RunResult,
-  scrapes: readonly ScrapeSample[],
-  healthyAfter: boolean,
-  files: { result: string; scrapes: string },
-): RunSummary {
-  const server = summarizeServer(scrapes);
-  const thresholds = evaluateThresholds(run.thresholds, result);
-  const errors = Object.values(result.errors).reduce((t, n) => t + n, 0);
-  const due = result.iterations + result.droppedIterations;
-  return {
-    name: run.name,
-    experiment,
-    description: run.description,
-    status: result.aborted === null ? 'completed' : 'stopped',
-    error: null,
-    errorCode: null,
-    passed: thresholds.every((t) => t.passed),
-    startedAt: result.startedAt,
-    endedAt: result.endedAt,
-    durationSeconds: result.durationSeconds,
-    load: run.load,
-    payload: run.payload,
-    mock: run.mock,
-    requests: result.requests,
-    iterations: result.iterations,
-    items: result.items,
-    statusCounts: result.statusCounts,
-    errorsByKind: result.errors,
-    errorRate: result.requests === 0 ? 0 : Math.round((errors / result.requests) * 10_000) / 10_000,
-    intendedRate: result.intendedRate,
-    achievedRate: result.achievedRate,
-    droppedIterations: result.droppedIterations,
-    droppedRate: due === 0 ? 0 : Math.round((result.droppedIterations / due) * 10_000) / 10_000,
-    latencyMs: result.latency,
-    thresholds,
-    server,
-    findings: runFindings({ run, result, scrapes, server, healthyAfter }),
-    files,
-  };
 }
 
 /** Configures, resets, loads, scrapes and records one run. Errors become an `error` summary, never a result. */

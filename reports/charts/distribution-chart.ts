@@ -4,7 +4,7 @@
  */
 import * as hdr from 'hdr-histogram-js';
 import { fmtCount, fmtMs, fmtPct } from '../format.js';
-import type { RunData } from '../rebuild-summary.js';
+import type { RunData } from '../../experiments/results/rebuild-summary.js';
 import type { ChartSpec } from './render.js';
 import { axis, chartOptions, color } from './style.js';
 

@@ -1,7 +1,7 @@
 /** Experiment-specific charts: latency and CPU vs repository size (scalability), offered vs achieved rate (knee). */
-import { REPO_SIZES } from '../../src/pipeline/failure.js';
+import { REPO_SIZES } from '../../experiments/results/vocabulary.js';
 import { fmtMs, fmtRate } from '../format.js';
-import type { RunData } from '../rebuild-summary.js';
+import type { RunData } from '../../experiments/results/rebuild-summary.js';
 import type { RunSummary } from '../../experiments/results/summary-schema.js';
 import type { ChartSpec } from './render.js';
 import { alpha, axis, chartOptions, color, pointRadius } from './style.js';

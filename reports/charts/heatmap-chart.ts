@@ -6,7 +6,7 @@
 import type { Chart, Plugin } from 'chart.js';
 import { LATENCY_BUCKETS_MS } from '../../experiments/results/run-result.js';
 import { fmtCount, fmtMs, fmtPct } from '../format.js';
-import type { RunData } from '../rebuild-summary.js';
+import type { RunData } from '../../experiments/results/rebuild-summary.js';
 import type { ChartSpec } from './render.js';
 import { axis, chartOptions } from './style.js';
 

@@ -1,6 +1,6 @@
 /** Which charts the input supports, and why the others are skipped. */
 import type { Comparison } from '../compare.js';
-import type { ReportData, RunData } from '../rebuild-summary.js';
+import type { ReportData, RunData } from '../../experiments/results/rebuild-summary.js';
 import { baselineChart } from './baseline-chart.js';
 import { distributionChart } from './distribution-chart.js';
 import { kneeChart, kneeLevelsChart, scalabilityChart, scalabilityPoints } from './experiment-charts.js';

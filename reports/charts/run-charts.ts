@@ -1,5 +1,5 @@
 /** Charts across runs: success vs failure, p95 and achieved rate, per-stage breakdown, intended vs achieved rate. */
-import { STAGES } from '../../src/pipeline/stages.js';
+import { STAGES } from '../../experiments/results/vocabulary.js';
 import { ERROR_KINDS } from '../../experiments/results/run-result.js';
 import { fmtMs, fmtPct, fmtRate } from '../format.js';
 import type { RunSummary } from '../../experiments/results/summary-schema.js';

@@ -1,6 +1,6 @@
 /** Charts over time: throughput and queue depth per experiment, latency percentiles per run. */
 import { fmtCount, fmtMs, fmtRate } from '../format.js';
-import type { RunData } from '../rebuild-summary.js';
+import type { RunData } from '../../experiments/results/rebuild-summary.js';
 import type { ChartSpec } from './render.js';
 import { axis, chartOptions, color, pointRadius } from './style.js';
 

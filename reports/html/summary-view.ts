@@ -1,5 +1,5 @@
 /** The view model of experiment_summary.html: every number formatted here, so the template has no logic. */
-import { STAGES, TOTAL_STAGE } from '../../src/pipeline/stages.js';
+import { STAGES, TOTAL_STAGE } from '../../experiments/results/vocabulary.js';
 import type { RenderedChart } from '../charts/render-all.js';
 import type { Comparison } from '../compare.js';
 import { fmtBytes, fmtCount, fmtMs, fmtPct, fmtRate } from '../format.js';

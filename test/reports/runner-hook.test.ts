@@ -1,10 +1,10 @@
-// The runner builds the reports after writing the summary, compares with --baseline and exits 4 on regression.
+// `experiments run` builds the reports after the runner wrote the summary, compares with --baseline and exits 4 on regression.
 import { access, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/api-server/server.js';
 import { collectingProgress, runnerOptions, startRunnerTarget } from '../support/runner.js';
-import { runExperiments, type RunnerOptions } from '../../experiments/runner/run-experiments.js';
+import { runAndReport, type RunAndReportOptions } from '../../src/cli/lab/run-and-report.js';
 import { editJson, fixtureCopy, tempDir } from './helpers.js';
 
 const lines: string[] = [];
@@ -22,7 +22,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function options(overrides: Partial<RunnerOptions>): RunnerOptions {
+function options(overrides: Partial<RunAndReportOptions>): RunAndReportOptions {
   return runnerOptions(server, dir, progress, overrides);
 }
 
@@ -40,7 +40,7 @@ describe('runner reports', () => {
         for (const r of exp.runs) r.latencyMs.p95 = 0.001;
     });
     const output = join(dir, 'regressed');
-    const outcome = await runExperiments(options({ output, baseline }));
+    const outcome = await runAndReport(options({ output, baseline }));
     expect(outcome.exitCode).toBe(4);
     expect(outcome.comparison?.regressions).toBe(2);
     expect(lines.some((l) => /^regression: smoke\/smoke_webhook: p95 rose/.test(l))).toBe(true);
@@ -51,13 +51,13 @@ describe('runner reports', () => {
 
   it('--no-report writes the summary only; a bad baseline is refused before any load (exit 2)', async () => {
     const output = join(dir, 'plain');
-    const outcome = await runExperiments(options({ output, report: false }));
+    const outcome = await runAndReport(options({ output, report: false }));
     expect(outcome.exitCode).toBe(0);
     expect(outcome.report).toBeUndefined();
     expect(await exists(join(output, 'experiment_summary.json'))).toBe(true);
     expect(await exists(join(output, 'experiment_summary.html'))).toBe(false);
 
-    const refused = await runExperiments(
+    const refused = await runAndReport(
       options({ output: join(dir, 'refused'), baseline: join(dir, 'nope') }),
     );
     expect(refused.exitCode).toBe(2);

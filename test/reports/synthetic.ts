@@ -21,10 +21,10 @@ import {
   runResultSchema,
   type TimelinePoint,
 } from '../../experiments/results/run-result.js';
-import { plannedRateAt } from '../../experiments/runner/planned-rate.js';
-import { errorSummary, summarizeRun } from '../../experiments/runner/run-one.js';
+import { plannedRateAt } from '../../experiments/results/planned-rate.js';
+import { errorSummary, summarizeRun } from '../../experiments/results/summarize.js';
 import { TerraFixError } from '../../src/pipeline/errors.js';
-import type { ScrapeSample } from '../../experiments/runner/scrape.js';
+import type { ScrapeSample } from '../../experiments/results/scrape-sample.js';
 import { experimentFindings, summaryVerdict } from '../../experiments/results/experiment-findings.js';
 import {
   type ExperimentSummary,

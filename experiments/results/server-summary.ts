@@ -1,5 +1,5 @@
 import { STAGES, TOTAL_STAGE } from '../../src/pipeline/stages.js';
-import type { ScrapeSample } from './scrape.js';
+import type { ScrapeSample } from './scrape-sample.js';
 
 export interface ServerSummary {
   /** Mean milliseconds per stage over the run (from the stage histograms' sum and count). */

@@ -1,6 +1,7 @@
 /**
- * Server-side samples read from the target's `/metrics` once a second during a run: queue depth, workers,
- * outcomes, dedup hits, injected faults, per-stage time, memory and CPU.
+ * A server-side sample, read from the target's `/metrics` once a second during a run: queue depth, workers,
+ * outcomes, dedup hits, injected faults, per-stage time, memory and CPU. The runner takes them (runner/scraper.ts);
+ * summaries and reports read them.
  */
 import { z } from 'zod';
 import { STAGES, TOTAL_STAGE } from '../../src/pipeline/stages.js';
@@ -111,44 +112,4 @@ export function readScrape(text: string, t: number): ScrapeSample {
     }
   }
   return sample;
-}
-
-/** Scrapes every `intervalMs` until stopped; a failed scrape is skipped (the target may be saturated). */
-export class Scraper {
-  readonly samples: ScrapeSample[] = [];
-  private timer: NodeJS.Timeout | undefined;
-  private inFlight: Promise<void> | undefined;
-  failures = 0;
-
-  constructor(
-    private readonly fetchMetrics: () => Promise<string>,
-    private readonly startedAt: () => number,
-  ) {}
-
-  /** Takes one sample now. */
-  async sample(): Promise<ScrapeSample | undefined> {
-    try {
-      const text = await this.fetchMetrics();
-      const s = readScrape(text, Math.round((Date.now() - this.startedAt()) / 100) / 10);
-      this.samples.push(s);
-      return s;
-    } catch {
-      this.failures++;
-      return undefined;
-    }
-  }
-
-  start(intervalMs = 1_000): void {
-    this.timer = setInterval(() => {
-      if (this.inFlight !== undefined) return; // never pile up scrapes on a slow target
-      this.inFlight = this.sample().then(() => {
-        this.inFlight = undefined;
-      });
-    }, intervalMs);
-  }
-
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    await this.inFlight;
-  }
 }

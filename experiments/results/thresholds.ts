@@ -1,5 +1,5 @@
 import type { Threshold } from '../profiles/schema.js';
-import type { RunResult } from '../results/run-result.js';
+import type { RunResult } from './run-result.js';
 
 export interface ThresholdResult extends Threshold {
   actual: number;

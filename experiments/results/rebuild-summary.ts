@@ -5,15 +5,15 @@
  */
 import { dirname, join, relative, sep } from 'node:path';
 import { z } from 'zod';
-import { TerraFixError } from '../src/pipeline/errors.js';
-import { fieldIssues } from '../src/pipeline/validate-input.js';
-import { runSchema } from '../experiments/profiles/schema.js';
-import { type RunResult, runResultSchema } from '../experiments/results/run-result.js';
-import { summarizeRun } from '../experiments/runner/run-one.js';
-import { type ScrapeSample, scrapeSampleSchema } from '../experiments/runner/scrape.js';
-import { experimentFindings, summaryVerdict } from '../experiments/results/experiment-findings.js';
-import { parseSummary, readJsonFile } from '../experiments/results/read-summary.js';
-import type { RunSummary, Summary } from '../experiments/results/summary-schema.js';
+import { TerraFixError } from '../../src/pipeline/errors.js';
+import { fieldIssues } from '../../src/pipeline/validate-input.js';
+import { runSchema } from '../profiles/schema.js';
+import { type RunResult, runResultSchema } from './run-result.js';
+import { summarizeRun } from './summarize.js';
+import { type ScrapeSample, scrapeSampleSchema } from './scrape-sample.js';
+import { experimentFindings, summaryVerdict } from './experiment-findings.js';
+import { parseSummary, readJsonFile } from './read-summary.js';
+import type { RunSummary, Summary } from './summary-schema.js';
 
 /** One run with the raw data the charts need; `result` is undefined for runs that errored. */
 export interface RunData {
