@@ -3,7 +3,7 @@
  * Durations are seconds; rates are iterations per second. The runner scales durations by --duration-scale.
  */
 import { z } from 'zod';
-import { configureBodySchema } from '../../src/api-server/configure-body.js';
+import { configureBodySchema } from '../../src/contracts/configure-body.js';
 import { REPO_SIZES } from '../../src/pipeline/failure.js';
 import { TEMPLATE_NAMES } from '../../src/simulation/synth/templates.js';
 

@@ -5,27 +5,10 @@ import type { PipelineMetrics } from '../observability/pipeline-metrics.js';
 import type { ProcessResult } from '../pipeline/outcome.js';
 import type { StateStore } from '../pipeline/state-store.js';
 import type { JobQueue } from '../queue/port.js';
-import type { ConfigureBody } from './configure-body.js';
+import type { MockControls } from '../contracts/mock-controls.js';
 import type { IntakeMetrics } from './intake-metrics.js';
 import type { IntakeStats } from './intake-stats.js';
 import type { QueuedFailure } from './queued-failure.js';
-
-/** Mock-mode controls behind `POST /configure`. */
-export interface MockControls {
-  /** Applies a validated partial configuration; returns the effective configuration. Throws TFX_INVALID_INPUT. */
-  configure(patch: ConfigureBody): Promise<Record<string, unknown>>;
-  effective(): Promise<Record<string, unknown>>;
-  /** Injected faults by stage and kind, plus injected delay. */
-  injected(): Record<string, unknown>;
-  /** What the simulated GitHub recorded (PRs created and reused). */
-  publisherLog(): {
-    created: number;
-    reused: number;
-    calls: readonly { key: string; url: string; reused: boolean }[];
-  };
-  /** Zeroes injected-fault and publisher counters; with clearState also forgets simulated open PRs. */
-  reset(options: { clearState: boolean }): void;
-}
 
 /** Everything the HTTP layer needs, built by runtime.ts or by tests. */
 export interface ApiRuntime {

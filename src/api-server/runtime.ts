@@ -9,7 +9,8 @@ import type { JobQueue } from '../queue/port.js';
 import { IntakeMetrics } from './intake-metrics.js';
 import { IntakeStats } from './intake-stats.js';
 import { failureOf, type QueuedFailure, queuedFailureKey } from './queued-failure.js';
-import type { ApiRuntime, MockControls } from './runtime-types.js';
+import type { MockControls } from '../contracts/mock-controls.js';
+import type { ApiRuntime } from './runtime-types.js';
 
 /** Runs one queued failure through the pipeline; what a queue implementation calls for each job. */
 export type QueuedFailureHandler = (payload: QueuedFailure) => Promise<ProcessResult>;

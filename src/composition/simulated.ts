@@ -2,7 +2,7 @@
  * Mock mode: the shared pipeline over simulated Vanta, git, Bedrock and GitHub, each behind the fault decorator,
  * plus the controls `POST /configure` drives. Parsing, locating, editing, validation, dedup and state stay real.
  */
-import type { MockControls } from '../api-server/runtime-types.js';
+import type { MockControls } from '../contracts/mock-controls.js';
 import { FaultInjector, fromLegacy, withFaults } from '../faults/index.js';
 import type { FaultKind } from '../faults/profile.js';
 import type { ExternalStage } from '../pipeline/stages.js';

@@ -1,5 +1,5 @@
-import type { ConfigureBody } from '../api-server/configure-body.js';
-import type { MockControls } from '../api-server/runtime-types.js';
+import type { ConfigureBody } from '../contracts/configure-body.js';
+import type { MockControls } from '../contracts/mock-controls.js';
 import type { FaultInjector } from '../faults/index.js';
 import { fromLegacy, mergeFaultConfig, type StageFaultsInput } from '../faults/index.js';
 import type { RetryPolicy } from '../pipeline/retry.js';

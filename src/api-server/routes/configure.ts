@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { parseOrThrow } from '../../pipeline/validate-input.js';
-import { configureBodySchema } from '../configure-body.js';
+import { configureBodySchema } from '../../contracts/configure-body.js';
 import type { ApiRuntime } from '../runtime-types.js';
 
 /** `POST /configure`: mock mode only (403 otherwise); validated, answers with the effective configuration. */

@@ -1,0 +1,104 @@
+// `terrafix api-server` (and later `serve`) must not load the lab's heavy libraries: chart.js, @napi-rs/canvas and
+// handlebars load only with the commands that draw reports. Checked on the real CLI, bundled the way node would
+// load it (esbuild keeps every import() a separate chunk), with a resolve hook recording every module loaded.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = join(import.meta.dirname, '../..');
+const LAB_LIBRARIES = [
+  '/node_modules/chart.js/',
+  '/node_modules/@napi-rs/canvas',
+  '/node_modules/handlebars/',
+];
+const HOOK = `import { register } from 'node:module';
+register('data:text/javascript,' + encodeURIComponent(\`
+import { appendFileSync } from 'node:fs';
+export async function resolve(specifier, context, next) {
+  const resolved = await next(specifier, context);
+  appendFileSync(process.env.TFX_IMPORT_LOG, resolved.url + '\\\\n');
+  return resolved;
+}\`));
+`;
+
+let dir: string;
+beforeAll(async () => {
+  // Inside node_modules/.cache so that the bundle's bare imports resolve to the project's packages.
+  await mkdir(join(ROOT, 'node_modules/.cache'), { recursive: true });
+  dir = await mkdtemp(join(ROOT, 'node_modules/.cache/terrafix-lazy-'));
+  await build({
+    entryPoints: [join(ROOT, 'src/cli/main.ts')],
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+    outdir: dir,
+    logLevel: 'silent',
+  });
+  await writeFile(join(dir, 'hook.mjs'), HOOK);
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** Runs the CLI with `args` until `until` resolves (or it exits), then stops it; returns the modules it loaded. */
+async function modulesLoadedBy(
+  args: string[],
+  until: (stdout: () => string, exited: Promise<unknown>) => Promise<unknown>,
+  name: string,
+): Promise<string[]> {
+  const log = join(dir, `${name}.log`);
+  await writeFile(log, '');
+  const child = spawn(process.execPath, ['--import', join(dir, 'hook.mjs'), join(dir, 'main.js'), ...args], {
+    env: {
+      ...process.env,
+      TFX_IMPORT_LOG: log,
+      TERRAFIX_MOCK_MODE: 'true',
+      TERRAFIX_TERRAFORM_VALIDATE: 'off',
+      LOG_LEVEL: 'info',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  const exited = once(child, 'exit');
+  try {
+    await until(() => stdout, exited);
+  } finally {
+    child.kill('SIGTERM');
+    await exited;
+  }
+  return (await readFile(log, 'utf8')).split('\n').filter(Boolean);
+}
+
+const loaded = (modules: string[], library: string) => modules.some((m) => m.includes(library));
+
+describe('the CLI loads lab code lazily', () => {
+  it('serves `api-server` without chart.js, canvas or handlebars', { timeout: 60_000 }, async () => {
+    const modules = await modulesLoadedBy(
+      ['api-server', '--port', '0'],
+      async (stdout) => {
+        await expect.poll(() => /"url":"(http[^"]+)"/.exec(stdout())?.[1], { timeout: 30_000 }).toBeDefined();
+        const url = /"url":"(http[^"]+)"/.exec(stdout())?.[1] ?? '';
+        expect((await fetch(`${url}/health`)).status).toBe(200);
+      },
+      'api-server',
+    );
+    expect(loaded(modules, '/node_modules/fastify/')).toBe(true); // the hook saw the server's own libraries
+    for (const library of LAB_LIBRARIES) expect(loaded(modules, library), library).toBe(false);
+  });
+
+  it('loads them for `report` (so the check above can fail)', { timeout: 60_000 }, async () => {
+    const modules = await modulesLoadedBy(
+      ['report', '--input', join(dir, 'no-such-results')],
+      (_stdout, exited) => exited, // it refuses the missing folder after loading the report code
+      'report',
+    );
+    for (const library of LAB_LIBRARIES) expect(loaded(modules, library), library).toBe(true);
+  });
+});
