@@ -1,7 +1,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TerraFixError, toTerraFixError } from '../../src/pipeline/errors.js';
+import { DEFAULT_QUEUE_SIZING } from '../../src/config/api-server.js';
 import { DEFAULT_RETRY_POLICY } from '../../src/pipeline/retry.js';
+import { EXTERNAL_STAGES } from '../../src/pipeline/stages.js';
 import type { LoadEngine } from '../engine/port.js';
 import { loadDuration, type RunProfile } from '../profiles/schema.js';
 import type { RunSummary } from '../results/summary-schema.js';
@@ -28,15 +30,13 @@ export interface RunContext {
  * settings. Nothing carries over from the previous run.
  */
 export function baselineConfig(run: RunProfile, seed: number): Record<string, unknown> {
-  const clearStages = Object.fromEntries(
-    ['fetch_vanta', 'clone_repo', 'bedrock_inference', 'create_pr'].map((s) => [s, null]),
-  );
+  const clearStages = Object.fromEntries(EXTERNAL_STAGES.map((s) => [s, null]));
   return {
     latency_ms: 50,
     failure_rate: 0,
     seed,
-    workers: 256,
-    queue_limit: 5000,
+    workers: DEFAULT_QUEUE_SIZING.workers,
+    queue_limit: DEFAULT_QUEUE_SIZING.limit,
     parse_cache: true,
     retry: DEFAULT_RETRY_POLICY,
     ...run.mock,

@@ -3,6 +3,9 @@ import { envBoolean, envInt, envLogLevel, envNumber, envRedisUrl } from './env-p
 import { type Env, loadEnv } from './load.js';
 
 /** The environment variables the API server reads (keys are variable names; docs/configuration.md lists them). */
+/** The API server's queue when nothing says otherwise (experiment runs start from it too). */
+export const DEFAULT_QUEUE_SIZING = { workers: 256, limit: 5_000 } as const;
+
 export const apiServerEnvSchema = z.object({
   TERRAFIX_MOCK_MODE: envBoolean.default(false),
   TERRAFIX_API_PORT: envInt(0, 65535).default(8081),
@@ -11,8 +14,8 @@ export const apiServerEnvSchema = z.object({
   TERRAFIX_MOCK_LATENCY_MS: envNumber(0, 600_000).default(100),
   TERRAFIX_MOCK_FAILURE_RATE: envNumber(0, 1).default(0),
   TERRAFIX_MOCK_SEED: envInt(0, 2 ** 31 - 1).default(1),
-  TERRAFIX_WORKERS: envInt(1, 10_000).default(256),
-  TERRAFIX_QUEUE_LIMIT: envInt(0, 1_000_000).default(5_000),
+  TERRAFIX_WORKERS: envInt(1, 10_000).default(DEFAULT_QUEUE_SIZING.workers),
+  TERRAFIX_QUEUE_LIMIT: envInt(0, 1_000_000).default(DEFAULT_QUEUE_SIZING.limit),
   TERRAFIX_DISPATCH_SLICE: envInt(1, 1_000).default(8),
   TERRAFIX_BATCH_MAX: envInt(1, 10_000).default(100),
   TERRAFIX_BODY_LIMIT_BYTES: envInt(1_024, 64 * 1024 * 1024).default(1024 * 1024),

@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, type MockInstance, vi } from 'vitest';
 import { CommanderError } from 'commander';
 import { buildProgram } from '../../src/cli/program.js';
-import { TerraFixError } from '../../src/pipeline/errors.js';
 import { failureKey } from '../../src/pipeline/failure.js';
 import { syntheticRepository } from '../../src/simulation/synth/repository.js';
 import { makeFailure } from '../../src/simulation/synth/templates.js';
+import { rejection } from '../support/rejection.js';
 
 const ENV = {
   TERRAFIX_MOCK_LATENCY_MS: '0',
@@ -58,16 +58,6 @@ async function run(args: string[]): Promise<string> {
   });
   await buildProgram(ENV).parseAsync(['node', 'terrafix', ...args]);
   return chunks.join('');
-}
-
-/** The TerraFixError a rejected promise carries. */
-async function rejection(promise: Promise<unknown>): Promise<TerraFixError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(TerraFixError);
-  return error as TerraFixError;
 }
 
 describe('process-once', () => {

@@ -2,7 +2,6 @@
 import { delimiter } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { SimulatedComposition } from '../../src/composition/simulated.js';
-import { TerraFixError } from '../../src/pipeline/errors.js';
 import { failureSchema } from '../../src/pipeline/failure.js';
 import { findTerraform, type TerraformCheck, type TerraformRunner } from '../../src/hcl/terraform.js';
 import { TerraformGate } from '../../src/hcl/terraform-gate.js';
@@ -10,18 +9,9 @@ import { syntheticRepository } from '../../src/simulation/synth/repository.js';
 import { makeFailure } from '../../src/simulation/synth/templates.js';
 import { testPipeline } from '../support/simulated-pipeline.js';
 import { fakeTerraform, removeTempDirs } from './fake-terraform.js';
+import { rejection } from '../support/rejection.js';
 
 afterAll(removeTempDirs);
-
-/** The TerraFixError `promise` rejects with. */
-async function rejection(promise: Promise<unknown>): Promise<TerraFixError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(TerraFixError);
-  return error as TerraFixError;
-}
 
 /** Resolves once `condition` holds, checking every millisecond (fails the test after a second). */
 async function until(condition: () => boolean): Promise<void> {

@@ -2,12 +2,12 @@
 import { readFile, rm, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TerraFixError } from '../../src/pipeline/errors.js';
 import { buildReports } from '../../reports/build-reports.js';
 import { readSummary } from '../../experiments/results/read-summary.js';
 import { type Summary, summarySchema } from '../../experiments/results/summary-schema.js';
 import { editJson, fixtureCopy, readJson, tempDir } from './helpers.js';
 import { errorRunSummary } from './synthetic.js';
+import { rejection } from '../support/rejection.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -19,15 +19,6 @@ afterAll(async () => {
 
 const withoutFiles = (s: Summary) =>
   s.experiments.flatMap((e) => e.runs.map((r) => ({ ...r, files: undefined })));
-
-async function rejection(promise: Promise<unknown>): Promise<TerraFixError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(TerraFixError);
-  return error as TerraFixError;
-}
 
 describe('rebuilt summary', () => {
   it('re-derives every run from its raw files, matches what the runner recorded and validates', async () => {
