@@ -47,7 +47,7 @@ export function processOnceCommand(program: Command, env: Env): void {
     .description(
       'Process one failure record and print the outcome, the stage timings and the diff of the fix',
     )
-    .requiredOption('--failure-json <file>', 'failure record (JSON object; see README "Failure record")')
+    .requiredOption('--failure-json <file>', 'failure record (JSON object; see docs/api.md "Failure record")')
     .option('--mock', 'use simulated Vanta, git, Bedrock and GitHub (required until the real adapters land)')
     .option('--json', 'print the result as JSON')
     .action(async (options: Options) => {

@@ -8,7 +8,7 @@ const ENV_SCHEMAS: Record<string, z.ZodObject> = {
   'api-server': apiServerEnvSchema,
 };
 
-const DOCS = new URL('../../docs', import.meta.url);
+const DOCS = new URL('../../docs/', import.meta.url);
 const README = new URL('../../README.md', import.meta.url);
 const README_MAX_CHARS = 10_000;
 

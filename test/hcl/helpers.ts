@@ -3,7 +3,7 @@ import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { failureSchema, type Failure } from '../../src/pipeline/failure.js';
 
-export const FIXTURES = fileURLToPath(new URL('./fixtures', import.meta.url));
+export const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
 
 /** Every `.tf` file under a fixture folder, keyed by relative POSIX path (sorted), `.terraform/` included. */
 export function loadFixtureRepo(name: string): Map<string, string> {

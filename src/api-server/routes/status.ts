@@ -35,7 +35,7 @@ export function statusRoutes(app: FastifyInstance, runtime: ApiRuntime): void {
         active_workers: queue.active,
         workers: queue.workers,
         limit: queue.limit,
-        // True while async jobs start slowly because intake saturates the event loop (README: backpressure).
+        // True while async jobs start slowly because intake saturates the event loop (docs/api.md: backpressure).
         background_yielding: queue.yieldingToIntake,
       },
       parse_cache: runtime.parseCache(),

@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { build, type BuildOptions } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 
-const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const BUNDLE = join(ROOT, 'experiments/k6/dist/terrafix.js');
 const TSC = join(ROOT, 'node_modules/.bin/tsc');
 const run = promisify(execFile);
