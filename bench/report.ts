@@ -11,6 +11,7 @@ import type { ThroughputResults, ThroughputRun } from './throughput.js';
 import type { EngineComparison } from './engine-vs-autocannon.js';
 import type { ReportBuildTiming } from './report-build.js';
 import type { LiveHeap } from './live-heap.js';
+import { STAGES, TOTAL_STAGE } from '../src/pipeline/stages.js';
 
 /** TERRAFIX_MEMORY_STATE_MAX of the steady run's server: small enough that retention saturates within the run. */
 export const STEADY_STATE_MAX = 50_000;
@@ -172,6 +173,9 @@ function parseSection(parse: ParseTiming[]): string {
   ].join('\n');
 }
 
+// The pipeline's stages and its total, as timings_ms names them.
+const TIMED_STAGES = [...STAGES, TOTAL_STAGE];
+
 function cpuSection(cpu: CpuPerFailure[]): string {
   return [
     'Server CPU per processed failure (sync /webhook; process_cpu_seconds_total / failures_processed_total deltas)',
@@ -204,25 +208,15 @@ function cpuSection(cpu: CpuPerFailure[]): string {
     '',
     'Stage means of those runs (ms wall time per failure, from timings_ms; stages overlap other requests)',
     table(
-      ['size', 'cache', ...STAGES],
+      ['size', 'cache', ...TIMED_STAGES],
       cpu.map((c) => [
         c.size,
         c.cache,
-        ...STAGES.map((stage) => f(c.load.stageMeansMs?.[stage] ?? Number.NaN, 3)),
+        ...TIMED_STAGES.map((stage) => f(c.load.stageMeansMs?.[stage] ?? Number.NaN, 3)),
       ]),
     ),
   ].join('\n');
 }
-
-const STAGES = [
-  'fetch_vanta',
-  'clone_repo',
-  'parse_terraform',
-  'bedrock_inference',
-  'validate_fix',
-  'create_pr',
-  'total_processing',
-] as const;
 
 function steadySection(s: SteadyResult): string {
   return [
