@@ -61,8 +61,9 @@ export function loadBenchConfig(env: Env = process.env): BenchConfig {
     rounds: Math.round(num(env, 'BENCH_ROUNDS', 5, 1, 50)),
     connections: Math.round(num(env, 'BENCH_CONNECTIONS', 50, 1, 10_000)),
     wrk: env.BENCH_WRK ?? 'wrk',
-    // One thread: one wrk thread drives well over 100k req/s, several times bare fastify here, and the two
-    // cores are shared with the server, so a second thread only adds a thread competing with the server.
+    // One thread: it used 0.10-0.17 of a core at 12-23k req/s against bare fastify on the 2-core bench
+    // machine (Lua body per request included), so it is nowhere near its limit, and a second thread would
+    // only be one more thread competing with the server for the same two cores.
     wrkThreads: Math.round(num(env, 'BENCH_WRK_THREADS', 1, 1, 64)),
     warmupSeconds: num(env, 'BENCH_WARMUP_SECONDS', 3, 0, 600),
     steadySeconds: num(env, 'BENCH_STEADY_SECONDS', 120, 4, 86_400),
