@@ -1,9 +1,10 @@
 /**
  * Side-by-side throughput in rounds, with each load generator: bare fastify, TerraFix async, TerraFix sync,
  * bare fastify again, all with the same generator, connections and duration. Each TerraFix run is compared
- * with the two bare runs around it, measured by the same generator minutes apart at most, and each
- * generator's verdict takes its median round, so a noisy moment on a shared machine moves one round, not the
- * result, and a ratio that holds under autocannon and wrk is not an artefact of one client.
+ * with the two bare runs around it, measured by the same generator (under a minute apart at the default
+ * settings), and each generator's verdict takes its median round, so a noisy moment on a shared machine moves
+ * one round, not the result. The generators differ in what they cost: autocannon shares a core's worth of
+ * CPU with the server, wrk needs a tenth of that, so a ratio that holds under both is not an artefact of one.
  */
 import type { ChildServer } from './children.js';
 import type { BenchConfig } from './config.js';
