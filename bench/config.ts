@@ -3,10 +3,14 @@
 export interface BenchConfig {
   /** Duration of each throughput measurement (BENCH_SECONDS). */
   seconds: number;
-  /** Rounds of bare / async / sync throughput runs; the verdict takes the median round (BENCH_ROUNDS). */
+  /** Rounds of bare / async / sync throughput runs per load generator; the verdict takes the median round (BENCH_ROUNDS). */
   rounds: number;
-  /** Keep-alive connections of the throughput runs (BENCH_CONNECTIONS). */
+  /** Keep-alive connections of the throughput runs, for every load generator (BENCH_CONNECTIONS). */
   connections: number;
+  /** The wrk binary, the throughput runs' second load generator; skipped when it does not run (BENCH_WRK). */
+  wrk: string;
+  /** wrk threads (BENCH_WRK_THREADS, default 1: see loadBenchConfig). */
+  wrkThreads: number;
   /** Short unmeasured pass before each throughput run: JIT and parse caches warm (BENCH_WARMUP_SECONDS). */
   warmupSeconds: number;
   /** Length of the fixed-rate run that watches memory (BENCH_STEADY_SECONDS). */
@@ -56,6 +60,11 @@ export function loadBenchConfig(env: Env = process.env): BenchConfig {
     seconds: num(env, 'BENCH_SECONDS', 6, 1, 3600),
     rounds: Math.round(num(env, 'BENCH_ROUNDS', 5, 1, 50)),
     connections: Math.round(num(env, 'BENCH_CONNECTIONS', 50, 1, 10_000)),
+    wrk: env.BENCH_WRK ?? 'wrk',
+    // One thread: it used 0.10-0.17 of a core at 12-23k req/s against bare fastify on the 2-core bench
+    // machine (Lua body per request included), so it is nowhere near its limit, and a second thread would
+    // only be one more thread competing with the server for the same two cores.
+    wrkThreads: Math.round(num(env, 'BENCH_WRK_THREADS', 1, 1, 64)),
     warmupSeconds: num(env, 'BENCH_WARMUP_SECONDS', 3, 0, 600),
     steadySeconds: num(env, 'BENCH_STEADY_SECONDS', 120, 4, 86_400),
     steadyFraction: num(env, 'BENCH_STEADY_FRACTION', 0.4, 0.01, 1),

@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: TerraFix mock-mode throughput against a bare fastify baseline, CPU per failure by
- * repository size, HCL parse times, and a steady-rate memory run. One load generator (autocannon), servers
- * in child processes on loopback, every run bounded; prints a report and writes .bench/results.json.
+ * repository size, HCL parse times, and a steady-rate memory run. Throughput is measured with two load
+ * generators (autocannon and wrk; the rest with autocannon), servers in child processes on loopback, every run
+ * bounded; prints a report and writes .bench/results.json.
  */
 import { cpus, loadavg } from 'node:os';
 import { stopAll, killAllNow } from './children.js';
@@ -14,8 +15,7 @@ import {
   NOTE,
   renderReport,
   STEADY_STATE_MAX,
-  TARGETS,
-  verdict,
+  targetsOf,
   writeResults,
 } from './report.js';
 import { measureSteady } from './steady.js';
@@ -53,6 +53,8 @@ const results: BenchResults = {
     BENCH_SECONDS: config.seconds,
     BENCH_ROUNDS: config.rounds,
     BENCH_CONNECTIONS: config.connections,
+    BENCH_WRK: config.wrk,
+    BENCH_WRK_THREADS: config.wrkThreads,
     BENCH_WARMUP_SECONDS: config.warmupSeconds,
     BENCH_STEADY_SECONDS: config.steadySeconds,
     BENCH_STEADY_FRACTION: config.steadyFraction,
@@ -77,18 +79,7 @@ try {
   log(`servers up: bare fastify pid ${bare.pid}, TerraFix pid ${tfx.pid}`);
   const throughput = await measureThroughput(config, bare, tfx, log);
   results.throughput = throughput;
-  results.targets = {
-    async: {
-      ratio: throughput.asyncRatio,
-      target: TARGETS.asyncRatio,
-      verdict: verdict(throughput.asyncRatio, TARGETS.asyncRatio),
-    },
-    sync: {
-      ratio: throughput.syncRatio,
-      target: TARGETS.syncRatio,
-      verdict: verdict(throughput.syncRatio, TARGETS.syncRatio),
-    },
-  };
+  results.targets = targetsOf(throughput);
   await bare.stop();
   if (config.intakeCeiling) {
     log('diagnostic: async intake with processing parked (throwaway server)');
@@ -99,7 +90,7 @@ try {
 
   // The steady rate: a fraction of what the server sustained on the medium repository with a warm cache.
   const medium = results.cpuPerFailure.find((c) => c.size === 'medium' && c.cache === 'warm');
-  const capacity = medium?.load.okPerSecond ?? throughput.rounds[0]?.sync.okPerSecond ?? 1;
+  const capacity = medium?.load.okPerSecond ?? throughput.generators[0]?.rounds[0]?.sync.okPerSecond ?? 1;
   const basis = medium === undefined ? 'small-repo sync 2xx/s' : 'medium warm CPU run 2xx/s';
   const rate = Math.max(1, Math.round(capacity * config.steadyFraction));
   log(`steady: ${config.steadySeconds} s at ${rate} req/s on a fresh server`);

@@ -45,6 +45,7 @@ export async function readCounters(baseUrl: string): Promise<ServerCounters> {
 
 export interface StatusView {
   failures: { processed: number; successful: number; failed: number; failed_by_code: Record<string, number> };
+  dedup: { hits: number };
   queue: { depth: number; active_workers: number; workers: number; limit: number };
   parse_cache: { enabled: boolean; hits: number; misses: number; entries: number };
 }

@@ -6,11 +6,13 @@ import type { IntakeCeiling } from './intake-ceiling.js';
 import type { LoadResult } from './load.js';
 import type { ParseTiming } from './parse-timing.js';
 import type { SteadyResult } from './steady.js';
-import type { ThroughputResults, ThroughputRun } from './throughput.js';
+import type { GeneratorThroughput, ThroughputResults, ThroughputRound, ThroughputRun } from './throughput.js';
 
 import type { EngineComparison } from './engine-vs-autocannon.js';
 import type { ReportBuildTiming } from './report-build.js';
 import type { LiveHeap } from './live-heap.js';
+import type { GeneratorName } from './generators.js';
+import { STAGES, TOTAL_STAGE } from '../src/pipeline/stages.js';
 
 /** TERRAFIX_MEMORY_STATE_MAX of the steady run's server: small enough that retention saturates within the run. */
 export const STEADY_STATE_MAX = 50_000;
@@ -19,7 +21,7 @@ export const TARGETS = { asyncRatio: 0.6, syncRatio: 0.1 } as const;
 
 export const NOTE =
   'Absolute numbers depend on this machine (and on what else runs on it); only ratios measured side by side ' +
-  'in the same run are meaningful. The load generator shares the machine with the servers.';
+  'in the same run are meaningful. The load generators share the machine with the servers.';
 
 export interface BenchResults {
   generatedAt: string;
@@ -35,10 +37,8 @@ export interface BenchResults {
   settings: Record<string, unknown>;
   parse?: ParseTiming[];
   throughput?: ThroughputResults;
-  targets?: {
-    async: { ratio: number; target: number; verdict: 'PASS' | 'BELOW' };
-    sync: { ratio: number; target: number; verdict: 'PASS' | 'BELOW' };
-  };
+  /** Per load generator: its median ratios against the targets, or why it was skipped. */
+  targets?: Partial<Record<GeneratorName, GeneratorTargets | { skipped: string }>>;
   intakeCeiling?: IntakeCeiling;
   cpuPerFailure?: CpuPerFailure[];
   steady?: SteadyResult;
@@ -49,9 +49,36 @@ export interface BenchResults {
   error?: string;
 }
 
+export interface RatioVerdict {
+  ratio: number;
+  target: number;
+  verdict: 'PASS' | 'BELOW';
+}
+
+export interface GeneratorTargets {
+  async: RatioVerdict;
+  sync: RatioVerdict;
+}
+
 /** PASS when `ratio` meets `target`. */
 export function verdict(ratio: number, target: number): 'PASS' | 'BELOW' {
   return ratio >= target ? 'PASS' : 'BELOW';
+}
+
+/** Each generator's median ratios held against TARGETS; skipped generators keep their reason. */
+export function targetsOf(t: ThroughputResults): NonNullable<BenchResults['targets']> {
+  const judged = (ratio: number, target: number): RatioVerdict => ({
+    ratio,
+    target,
+    verdict: verdict(ratio, target),
+  });
+  return Object.fromEntries([
+    ...t.generators.map((g) => [
+      g.generator,
+      { async: judged(g.asyncRatio, TARGETS.asyncRatio), sync: judged(g.syncRatio, TARGETS.syncRatio) },
+    ]),
+    ...t.skipped.map((s) => [s.name, { skipped: s.reason }]),
+  ]) as NonNullable<BenchResults['targets']>;
 }
 
 const f = (value: number, digits = 0) =>
@@ -79,11 +106,7 @@ function codes(run: LoadResult): string {
   return extra.length === 0 ? '-' : extra.join(' ');
 }
 
-function throughputSection(
-  t: ThroughputResults,
-  targets: NonNullable<BenchResults['targets']>,
-  ceiling: IntakeCeiling | undefined,
-): string {
+function throughputRows(g: GeneratorThroughput, ceiling: IntakeCeiling | undefined): string[][] {
   const row = (name: string, run: ThroughputRun, ratio?: number) => [
     name,
     f(run.okPerSecond),
@@ -95,61 +118,94 @@ function throughputSection(
     f(run.cpu.serverCores, 2),
     f(run.cpu.loadgenCores, 2),
   ];
+  const bareRow = (run: ThroughputRun) => row(`bare fastify #${g.bare.indexOf(run) + 1}`, run);
   const rows: string[][] = [];
-  t.rounds.forEach((r, i) => {
-    rows.push(row(`bare fastify #${i + 1}`, r.bareBefore));
-    rows.push(row(`TerraFix async, round ${i + 1}`, r.async, r.asyncRatio));
-    rows.push(row(`TerraFix sync (small, warm), round ${i + 1}`, r.sync, r.syncRatio));
+  g.rounds.forEach((r, i) => {
+    // A bare run between two rounds of this generator closes one and opens the next: listed once.
+    if (i === 0 || r.bareBefore !== g.rounds[i - 1]?.bareAfter) rows.push(bareRow(r.bareBefore));
+    rows.push(row(`TerraFix async, round ${r.round}`, r.async, r.asyncRatio));
+    rows.push(row(`TerraFix sync (small, warm), round ${r.round}`, r.sync, r.syncRatio));
+    rows.push(bareRow(r.bareAfter));
   });
-  const last = t.bare[t.bare.length - 1];
-  if (last !== undefined) rows.push(row(`bare fastify #${t.bare.length}`, last));
-  if (ceiling !== undefined)
-    rows.push(row('diagnostic: async intake only', ceiling, ceiling.okPerSecond / t.bareMeanRps));
-  const stages = Object.entries(t.rounds[0]?.sync.stageMeansMs ?? {})
+  if (ceiling !== undefined && g.generator === 'autocannon')
+    rows.push(row('diagnostic: async intake only', ceiling, ceiling.okPerSecond / g.bareMeanRps));
+  return rows;
+}
+
+function generatorSection(g: GeneratorThroughput, ceiling: IntakeCeiling | undefined): string {
+  const bareRps = g.bare.map((b) => b.okPerSecond);
+  const sum = (pick: (r: ThroughputRound) => number) => g.rounds.reduce((t, r) => t + pick(r), 0);
+  const stages = Object.entries(g.rounds[0]?.sync.stageMeansMs ?? {})
     .map(([stage, ms]) => `${stage} ${f(ms, 2)}`)
     .join(', ');
-  const asyncLines = t.rounds.map(
-    (r, i) =>
-      `async round ${i + 1}: ${f(r.async.ok)} accepted, ${f(r.async.processedDuringRun)} processed during the run ` +
-      `(background work yields to saturated intake), the rest drained in ${f(r.async.drainMs / 1000, 1)} s; ` +
-      `${f(r.async.backgroundProcessedPerSecond)} failures/s over run + drain; ${f(r.async.non2xx)} non-2xx`,
-  );
-  const bareRps = t.bare.map((b) => b.okPerSecond);
   return [
-    `Throughput (${t.bare[0]?.connections ?? 0} keep-alive connections, POST /webhook, 2xx/s; ratio = 2xx/s ÷ mean of the bare runs before and after)`,
+    `${g.generator}: ${g.setup}`,
     table(
       ['run', '2xx/s', 'ratio', '2xx', 'non-2xx', 'p50 ms', 'p99 ms', 'server cores', 'loadgen cores'],
-      rows,
+      throughputRows(g, ceiling),
     ),
-    `bare fastify: mean ${f(t.bareMeanRps)} 2xx/s, min ${f(Math.min(...bareRps))}, max ${f(Math.max(...bareRps))} ` +
-      `(spread ${f((100 * (Math.max(...bareRps) - Math.min(...bareRps))) / t.bareMeanRps, 1)}% of the mean: the machine's noise)`,
-    `async: queue_limit ${f(t.rounds[0]?.async.queueLimit ?? 0)}; 429 = queue full, counted apart`,
-    ...asyncLines,
-    `sync stage means, round 1 (ms, from timings_ms): ${stages}`,
-    ...(ceiling === undefined
+    `bare fastify: mean ${f(g.bareMeanRps)} 2xx/s, min ${f(Math.min(...bareRps))}, max ${f(Math.max(...bareRps))} ` +
+      `(spread ${f((100 * (Math.max(...bareRps) - Math.min(...bareRps))) / g.bareMeanRps, 1)}% of the mean: the machine's noise)`,
+    ...g.rounds.map(
+      (r) =>
+        `async round ${r.round}: ${f(r.async.ok)} accepted, ${f(r.async.processedDuringRun)} processed during the run ` +
+        `(background work yields to saturated intake), the rest drained in ${f(r.async.drainMs / 1000, 1)} s; ` +
+        `${f(r.async.backgroundProcessedPerSecond)} failures/s over run + drain; ${f(r.async.non2xx)} non-2xx`,
+    ),
+    `server's count: async ${f(sum((r) => r.async.server.processed))} processed of ${f(sum((r) => r.async.ok))} ` +
+      `accepted, sync ${f(sum((r) => r.sync.server.processed))} processed for ${f(sum((r) => r.sync.ok))} 2xx ` +
+      '(the requests in flight when a generator stops, up to one per connection, are processed but not ' +
+      'counted), dedup hits ' +
+      `${f(sum((r) => r.async.server.dedupHits + r.sync.server.dedupHits))} (0: every request was a new failure)`,
+    ...(stages === '' ? [] : [`sync stage means, round 1 (ms, from timings_ms): ${stages}`]),
+    ...(ceiling === undefined || g.generator !== 'autocannon'
       ? []
       : [
           `diagnostic: async intake with processing parked (${ceiling.setup}, throwaway server, ratio to the bare mean)`,
         ]),
+  ].join('\n');
+}
+
+function throughputSection(
+  t: ThroughputResults,
+  targets: NonNullable<BenchResults['targets']>,
+  ceiling: IntakeCeiling | undefined,
+): string {
+  const connections = t.generators[0]?.bare[0]?.connections ?? 0;
+  const verdictRows: string[][] = [];
+  for (const kind of ['async', 'sync'] as const) {
+    for (const g of t.generators) {
+      const v = targets[g.generator];
+      if (v === undefined || 'skipped' in v) continue;
+      verdictRows.push([
+        `${kind} / bare`,
+        g.generator,
+        f(v[kind].ratio, 3),
+        g.rounds.map((r) => f(kind === 'async' ? r.asyncRatio : r.syncRatio, 2)).join(' '),
+        f(g.bareMeanRps),
+        `>= ${v[kind].target}`,
+        v[kind].verdict,
+      ]);
+    }
+  }
+  return [
+    `Throughput (${connections} keep-alive connections, POST /webhook, 2xx/s; ratio = 2xx/s ÷ mean of the bare runs ` +
+      'before and after, measured by the same generator)',
+    `order: ${t.order}; async: queue_limit ${f(t.generators[0]?.rounds[0]?.async.queueLimit ?? 0)}, 429 = queue full, counted apart`,
+    ...t.skipped.map((s) => `${s.name}: SKIPPED (${s.reason})`),
+    ...t.generators.map((g) => `\n${generatorSection(g, ceiling)}`),
     '',
     table(
-      ['ratio to bare fastify (median of rounds)', 'value', 'rounds', 'target', 'verdict'],
       [
-        [
-          'async / bare',
-          f(targets.async.ratio, 3),
-          t.rounds.map((r) => f(r.asyncRatio, 2)).join(' '),
-          `>= ${targets.async.target}`,
-          targets.async.verdict,
-        ],
-        [
-          'sync / bare',
-          f(targets.sync.ratio, 3),
-          t.rounds.map((r) => f(r.syncRatio, 2)).join(' '),
-          `>= ${targets.sync.target}`,
-          targets.sync.verdict,
-        ],
+        'ratio to bare fastify (median of rounds)',
+        'generator',
+        'value',
+        'rounds',
+        'bare 2xx/s',
+        'target',
+        'verdict',
       ],
+      [...verdictRows, ...t.skipped.map((s) => ['async, sync / bare', s.name, '', '', '', '', 'SKIPPED'])],
     ),
   ].join('\n');
 }
@@ -171,6 +227,9 @@ function parseSection(parse: ParseTiming[]): string {
     ),
   ].join('\n');
 }
+
+// The pipeline's stages and its total, as timings_ms names them.
+const TIMED_STAGES = [...STAGES, TOTAL_STAGE];
 
 function cpuSection(cpu: CpuPerFailure[]): string {
   return [
@@ -204,25 +263,15 @@ function cpuSection(cpu: CpuPerFailure[]): string {
     '',
     'Stage means of those runs (ms wall time per failure, from timings_ms; stages overlap other requests)',
     table(
-      ['size', 'cache', ...STAGES],
+      ['size', 'cache', ...TIMED_STAGES],
       cpu.map((c) => [
         c.size,
         c.cache,
-        ...STAGES.map((stage) => f(c.load.stageMeansMs?.[stage] ?? Number.NaN, 3)),
+        ...TIMED_STAGES.map((stage) => f(c.load.stageMeansMs?.[stage] ?? Number.NaN, 3)),
       ]),
     ),
   ].join('\n');
 }
-
-const STAGES = [
-  'fetch_vanta',
-  'clone_repo',
-  'parse_terraform',
-  'bedrock_inference',
-  'validate_fix',
-  'create_pr',
-  'total_processing',
-] as const;
 
 function steadySection(s: SteadyResult): string {
   return [
