@@ -25,16 +25,20 @@ export const TERRAFIX_ENV = {
 const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 const BARE = fileURLToPath(new URL('./servers/bare-fastify.js', import.meta.url));
 
-/** `node dist/src/cli/main.js api-server` in mock mode on a free port. */
+/**
+ * `node dist/src/cli/main.js api-server` in mock mode on a free port; `cli` runs another build's CLI instead (the
+ * A/B comparison of builds).
+ */
 export async function startTerraFix(
   name: string,
   nodeArgs: string[] = [],
   extraEnv: Record<string, string> = {},
+  cli: string = CLI,
 ): Promise<ChildServer> {
   const port = await freePort();
   return startServer({
     name,
-    script: CLI,
+    script: cli,
     args: ['api-server'],
     nodeArgs,
     env: { ...baseEnv(), ...TERRAFIX_ENV, ...extraEnv, TERRAFIX_API_PORT: String(port) },
