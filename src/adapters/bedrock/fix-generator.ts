@@ -54,6 +54,8 @@ export class BedrockFixGenerator implements FixGenerator {
       return reply;
     };
 
+    // A throttle or transient error on either call ends this attempt; the pipeline's retry policy then runs
+    // generate() again from the first call (the rejected answer is not worth resuming from).
     let reply = await call();
     let parsed = parseAnswer(reply.text, request.address);
     if (!parsed.ok) {

@@ -69,6 +69,8 @@ export function createBedrockModelClient(settings: BedrockClientSettings): Model
   const client = new BedrockRuntimeClient({
     region: settings.region,
     maxAttempts: 1,
+    // Explicit, so AWS_RETRY_MODE=adaptive cannot add the SDK's client-side rate limiter in front of our policy.
+    retryMode: 'standard',
     // Options for the default NodeHttp2Handler; requestTimeout is the longest idle wait on the stream, i.e. for
     // the answer. disableConcurrentStreams is the SDK's own default, restated because passing options replaces it.
     requestHandler: { requestTimeout: settings.requestTimeoutMs, disableConcurrentStreams: true },
