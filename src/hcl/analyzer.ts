@@ -7,6 +7,7 @@ import type { Failure } from '../pipeline/failure.js';
 import { indexResources, type LocatedResource, locateIn, type ResourceIndex } from './locate.js';
 import { LruCache } from './lru.js';
 import type { HclParser } from './parser.js';
+import { RelatedBlockFinder } from './related-blocks.js';
 import type { TerraformGate } from './terraform-gate.js';
 import { validateFix } from './validate.js';
 
@@ -21,6 +22,10 @@ export interface HclAnalyzerOptions {
 export function createHclAnalyzer(options: HclAnalyzerOptions): TerraformAnalyzer {
   const { parser, terraform } = options;
   const indexes = new LruCache<ResourceIndex>(options.indexEntries ?? 256);
+  const related = new RelatedBlockFinder({
+    cacheEnabled: parser.cacheEnabled,
+    entries: options.indexEntries ?? 256,
+  });
 
   async function indexFor(tree: TreeSnapshot): Promise<ResourceIndex> {
     if (parser.cacheEnabled) {
@@ -36,7 +41,15 @@ export function createHclAnalyzer(options: HclAnalyzerOptions): TerraformAnalyze
   return {
     async locate(tree: TreeSnapshot, failure: Failure): Promise<LocatedTarget> {
       const located = locateIn(await indexFor(tree), failure);
-      return { path: located.path, address: located.address, block: located.block.text, handle: located };
+      const { path, address } = located;
+      const text = located.block.text;
+      return {
+        path,
+        address,
+        block: text,
+        handle: located,
+        related: related.find(tree, { path, address, text }),
+      };
     },
 
     async validate(tree: TreeSnapshot, target: LocatedTarget, fixedContent: string): Promise<FixCheck> {

@@ -1,6 +1,7 @@
 import client from 'prom-client';
 import type { ProcessResult } from '../pipeline/outcome.js';
 import type { PipelineObserver } from '../pipeline/observer.js';
+import type { ModelUsage } from '../pipeline/ports.js';
 import { type ExternalStage, isExternalStage, type Stage, STAGES, TOTAL_STAGE } from '../pipeline/stages.js';
 
 /** Seconds buckets from 0.5 ms to 60 s: covers a cached parse and a slow model call. */
@@ -27,6 +28,8 @@ export class PipelineMetrics {
   readonly retries: client.Counter<'stage'>;
   readonly dedupHits: client.Counter;
   readonly injectedFaults: client.Counter<'stage' | 'kind'>;
+  readonly modelTokens: client.Counter<'direction'>;
+  readonly modelCostUsd: client.Counter;
   private readonly stageHistogram: client.Histogram<'stage'>;
   private stageChildren: Map<string, client.Histogram.Internal<'stage'>>;
   private readonly failedChildren = new Map<string, client.Counter.Internal>();
@@ -61,6 +64,15 @@ export class PipelineMetrics {
       'terrafix_injected_faults_total',
       'Faults injected in mock mode, by stage and kind',
       ['stage', 'kind'],
+    );
+    this.modelTokens = counter(
+      'terrafix_model_tokens_total',
+      'Model tokens used, by direction (input, output); rejected answers included',
+      ['direction'],
+    );
+    this.modelCostUsd = counter(
+      'terrafix_model_cost_usd_total',
+      'Model cost in USD by the configured price table (calls of unpriced models add nothing)',
     );
     const queue = () => this.queue();
     new client.Gauge({
@@ -100,6 +112,11 @@ export class PipelineMetrics {
     },
     retried: (stage: Stage) => this.retries.inc({ stage }),
     finished: (result: ProcessResult) => this.recordOutcome(result),
+    modelUsage: (usage: ModelUsage) => {
+      this.modelTokens.inc({ direction: 'input' }, usage.inputTokens);
+      this.modelTokens.inc({ direction: 'output' }, usage.outputTokens);
+      if (usage.costUsd !== undefined) this.modelCostUsd.inc(usage.costUsd);
+    },
   };
 
   /** Where `queue_depth` and `active_workers` are read from at scrape time (zero until set). */

@@ -1,4 +1,5 @@
 import type { Failure } from './failure.js';
+import type { RelatedBlock } from './ports.js';
 
 /** Where the failing resource is declared. `handle` is the analyzer's own data, passed back to validate(). */
 export interface LocatedTarget {
@@ -6,6 +7,8 @@ export interface LocatedTarget {
   address: string;
   block: string;
   handle: unknown;
+  /** Blocks related to the target (what it names, what names it), bounded; feeds FixRequest.related. */
+  related?: readonly RelatedBlock[] | undefined;
 }
 
 export type FixCheck =

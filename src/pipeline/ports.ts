@@ -72,6 +72,23 @@ export interface FixRequest {
   address: string;
   /** The resource block's source text. */
   block: string;
+  /**
+   * Blocks the target refers to, and resources that refer to it, one level deep and bounded (the analyzer
+   * caps their number and size). What a model prompt carries besides the target; never the whole file.
+   */
+  related?: readonly RelatedBlock[] | undefined;
+}
+
+/** A block related to the fix target, in the module that declares the target. */
+export interface RelatedBlock {
+  /** How a reference names it: `var.x`, `local.x`, `data.type.name`, `module.x` or `type.name`. */
+  address: string;
+  /** File that declares it. */
+  path: string;
+  /** Its source text (a `locals` entry is shown alone, inside `locals { }`); long blocks are cut. */
+  text: string;
+  /** `referenced`: the target names it; `referrer`: a resource that names the target (e.g. its versioning). */
+  relation: 'referenced' | 'referrer';
 }
 
 export type Confidence = 'high' | 'medium' | 'low';
@@ -86,6 +103,31 @@ export interface FixProposal {
   breakingChanges: string;
   additionalRequirements: string;
   usage: { inputTokens: number; outputTokens: number };
+  /** Model that wrote the fix, when one did (the configured id or inference profile). */
+  model?: string;
+  /** What `usage` cost in USD by the configured price table; absent when the model has no price. */
+  costUsd?: number;
+  /** The structured edit behind `fixedContent`, so guardrails can check it without diffing the file. */
+  edits?: FixEdits;
+}
+
+/** A fix as block edits: the target block's replacement and blocks appended to the same file. */
+export interface FixEdits {
+  /** Address of the replaced block (the request's `address`). */
+  target: string;
+  /** New text of the target block. */
+  replacement: string;
+  /** New top-level blocks, appended to the file in this order; each is meant to reference the target. */
+  added: string[];
+}
+
+/** Tokens one model call used, and their price; reported per call, including calls whose answer was rejected. */
+export interface ModelUsage {
+  model: string;
+  inputTokens: number;
+  outputTokens: number;
+  /** Undefined when the price table has no entry for the model. */
+  costUsd: number | undefined;
 }
 
 /** Bedrock (Claude), seen from the pipeline. Model output is validated by the adapter before it gets here. */

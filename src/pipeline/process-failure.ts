@@ -128,7 +128,14 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       const content = tree.files.get(target.path) ?? '';
       const fix = await external(run, 'bedrock_inference', (ctx) =>
         deps.generator.generate(
-          { failure, path: target.path, content, address: target.address, block: target.block },
+          {
+            failure,
+            path: target.path,
+            content,
+            address: target.address,
+            block: target.block,
+            related: target.related,
+          },
           ctx,
         ),
       );
