@@ -5,7 +5,7 @@
  * cache (every `.git/config` included), the fake's repositories, the PR bodies and the argv of every git process
  * the adapter spawned (PATH shim). And prove the token did arrive, as a header, on every git and API request.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -129,6 +129,7 @@ describe('no token leaks from the git and GitHub adapters', () => {
 
   afterAll(async () => {
     await fake.close();
+    await rm(cacheDir, { recursive: true, force: true });
   });
 
   it('the scenario really ran: errors of every kind, logs, git processes', () => {

@@ -2,16 +2,16 @@
  * RepoCheckout over git: sync the repository's clone in the cache (clone once, then fetch + hard reset), then copy
  * the Terraform root's `.tf` files into a private workspace while the repository's lock is held. Copies, not a
  * lock held for the whole remediation: the model call takes seconds to minutes, and failures in one busy
- * repository must not queue behind each other for that long; the copy is of Terraform text only, and it keeps
- * every workspace consistent with the revision it reports.
+ * repository must not queue behind each other for that long; the copy is of Terraform text only (hard links
+ * where possible), and it keeps every workspace consistent with the revision it reports.
  */
 import { randomUUID } from 'node:crypto';
-import { copyFile, mkdir, rm, stat } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { mkdir, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { TerraFixError } from '../../pipeline/errors.js';
 import type { CallContext, CheckoutRequest, RepoCheckout, Workspace } from '../../pipeline/ports.js';
-import { DiskWorkspace, listTerraformFiles } from './disk-workspace.js';
+import { DiskWorkspace, linkOrCopyFiles, listTerraformFiles } from './disk-workspace.js';
 import { RepoCache, type RepoCacheEvent } from './repo-cache.js';
 import { realpathInside, safeRelativePath } from './safe-path.js';
 
@@ -67,11 +67,7 @@ export class GitRepoCheckout implements RepoCheckout {
     try {
       const revision = await this.cache.withRepo(request.repo, ctx.signal, async (synced) => {
         const root = await this.terraformRoot(synced.dir, repoName);
-        await mkdir(dir, { recursive: true });
-        for (const rel of await listTerraformFiles(root)) {
-          await mkdir(dirname(join(dir, rel)), { recursive: true });
-          await copyFile(join(root, rel), join(dir, rel));
-        }
+        await linkOrCopyFiles(root, dir, await listTerraformFiles(root));
         return synced.revision;
       });
       return new DiskWorkspace(request.repo, revision, dir);

@@ -3,9 +3,17 @@
  * synced. Each failure edits its own copy, so workspaces never share files, the cache can move on (or be evicted)
  * while a fix is being generated, and disposing is one `rm -rf`. Every path stays inside the copy: writes refuse
  * `..`, absolute paths and anything that resolves outside it.
+ *
+ * The copy is made of hard links where the file system allows (a third of the CPU of copying, no extra disk).
+ * That is safe because nobody writes through a link: git replaces a file it updates (new inode, so `reset --hard`
+ * in the cache leaves the workspace's file alone), and writeFile here writes a new file and renames it over the
+ * old name. Where links fail (another file system), files are copied.
  */
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { readFile as readFileCallback } from 'node:fs';
+import { copyFile, link, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
 import { TerraFixError } from '../../pipeline/errors.js';
 import type { RepoRef, Workspace } from '../../pipeline/ports.js';
 import { realpathInside, safeRelativePath } from './safe-path.js';
@@ -28,6 +36,29 @@ export async function listTerraformFiles(root: string): Promise<string[]> {
   return out;
 }
 
+// The callback API costs a third of fs.promises.readFile's CPU for small files (one threadpool round trip).
+const readText = promisify(readFileCallback);
+
+/** Fills `target` with the files of `source` (relative paths): hard links where possible, copies otherwise. */
+export async function linkOrCopyFiles(
+  source: string,
+  target: string,
+  files: readonly string[],
+): Promise<void> {
+  const dirs = new Set(files.map((rel) => dirname(join(target, rel))));
+  dirs.add(target);
+  for (const dir of [...dirs].sort()) await mkdir(dir, { recursive: true });
+  await Promise.all(
+    files.map(async (rel) => {
+      try {
+        await link(join(source, rel), join(target, rel));
+      } catch {
+        await copyFile(join(source, rel), join(target, rel));
+      }
+    }),
+  );
+}
+
 export class DiskWorkspace implements Workspace {
   private disposed = false;
 
@@ -40,11 +71,9 @@ export class DiskWorkspace implements Workspace {
 
   async terraformFiles(): Promise<ReadonlyMap<string, string>> {
     this.assertLive();
-    const files = new Map<string, string>();
-    for (const rel of await listTerraformFiles(this.dir)) {
-      files.set(rel, await readFile(join(this.dir, rel), 'utf8'));
-    }
-    return files;
+    const paths = await listTerraformFiles(this.dir);
+    const contents = await Promise.all(paths.map((rel) => readText(join(this.dir, rel), 'utf8')));
+    return new Map(paths.map((rel, i) => [rel, contents[i] ?? '']));
   }
 
   async writeFile(path: string, content: string): Promise<void> {
@@ -58,7 +87,10 @@ export class DiskWorkspace implements Workspace {
         field: 'workspace path',
       });
     }
-    await writeFile(target, content, 'utf8');
+    // A new file renamed over the old name: never writes through a hard link into the clone cache.
+    const temporary = `${target}.tfx-${randomUUID()}`;
+    await writeFile(temporary, content, 'utf8');
+    await rename(temporary, target);
   }
 
   async dispose(): Promise<void> {

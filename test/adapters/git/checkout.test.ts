@@ -121,6 +121,22 @@ describe('GitRepoCheckout against the fake GitHub (real git over smart HTTP)', (
     expect((await b.terraformFiles()).size).toBe(2);
   });
 
+  it('a workspace keeps its revision while later checkouts reset the cache under it', async () => {
+    const checkout = world.checkout();
+    const held = await checkout.checkout(request(REPO), CTX);
+    const bare = world.fake.repo('octo', 'infra').bare;
+    await bare.commitFiles('main', { 'infra/main.tf': '# v2\n', 'infra/modules/net/sg.tf': null }, 'v2');
+    const later = await checkout.checkout(request(REPO), CTX);
+    expect((await later.terraformFiles()).get('main.tf')).toBe('# v2\n');
+    const files = await held.terraformFiles();
+    expect(files.get('main.tf')).toContain('acme-logs');
+    expect(files.has('modules/net/sg.tf')).toBe(true);
+    // And edits in the newer workspace never reach the cache's files (which the held one may share).
+    await later.writeFile('main.tf', '# edited\n');
+    const cached = await readFile(join(world.dir, 'repos', 'octo', 'infra', 'infra', 'main.tf'), 'utf8');
+    expect(cached).toBe('# v2\n');
+  });
+
   it('refuses a TERRAFORM_PATH that escapes the repository, is missing, or uses ..', async () => {
     await world.fake
       .repo('octo', 'infra')

@@ -116,17 +116,19 @@ export class BareRepo {
     const env = { GIT_INDEX_FILE: index };
     try {
       if (baseTree !== undefined) await git(this.dir, ['read-tree', baseTree], { env });
+      // One `update-index --index-info` for all entries (mode 0 removes a path); works in a bare repository.
+      const lines: string[] = [];
       for (const entry of entries) {
         if (entry.sha === null) {
-          await git(this.dir, ['update-index', '--force-remove', '--', entry.path], { env });
+          lines.push(`0 ${'0'.repeat(40)}\t${entry.path}`);
           continue;
         }
         const sha = entry.content !== undefined ? await this.hashBlob(entry.content) : entry.sha;
         if (sha === undefined) throw new Error(`tree entry ${entry.path} has neither sha nor content`);
-        await git(this.dir, ['update-index', '--add', '--cacheinfo', `${entry.mode},${sha},${entry.path}`], {
-          env,
-        });
+        lines.push(`${entry.mode} ${sha}\t${entry.path}`);
       }
+      if (lines.length > 0)
+        await git(this.dir, ['update-index', '--index-info'], { env, input: `${lines.join('\n')}\n` });
       return (await git(this.dir, ['write-tree'], { env })).trim();
     } finally {
       await rm(index, { force: true });
