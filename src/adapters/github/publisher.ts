@@ -107,6 +107,12 @@ export class GitHubPublisher implements PullRequestPublisher {
     );
     if (found !== undefined) return this.reuse(found, draft.branch, where);
 
+    if (draft.changes.length === 0) {
+      throw new TerraFixError('TFX_INVALID_INPUT', 'pull request draft has no file changes', {
+        category: 'permanent',
+        field: 'changes',
+      });
+    }
     const files = draft.changes.map((c) => ({
       path: repoPath(this.options.terraformPath, c.path),
       content: c.content,
