@@ -3,11 +3,13 @@ import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { apiServerEnvSchema } from '../../src/config/api-server.js';
 import { bedrockEnvSchema } from '../../src/config/bedrock.js';
+import { githubEnvSchema } from '../../src/config/github.js';
 
 /** Every env schema the entry points read: a new config module adds one line here. */
 const ENV_SCHEMAS: Record<string, z.ZodObject> = {
   'api-server': apiServerEnvSchema,
   bedrock: bedrockEnvSchema,
+  github: githubEnvSchema,
 };
 
 const DOCS = new URL('../../docs/', import.meta.url);
