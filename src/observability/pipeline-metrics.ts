@@ -26,6 +26,7 @@ export class PipelineMetrics {
   readonly apiErrors: client.Counter<'service'>;
   readonly retries: client.Counter<'stage'>;
   readonly dedupHits: client.Counter;
+  readonly unmapped: client.Counter;
   readonly injectedFaults: client.Counter<'stage' | 'kind'>;
   private readonly stageHistogram: client.Histogram<'stage'>;
   private stageChildren: Map<string, client.Histogram.Internal<'stage'>>;
@@ -43,7 +44,7 @@ export class PipelineMetrics {
     );
     this.failuresSkipped = counter(
       'failures_skipped_total',
-      'Failures skipped (duplicate or no longer failing)',
+      'Failures skipped (duplicate, no longer failing, or no repository mapped)',
     );
     this.failuresFailed = counter('failures_failed_total', 'Failures that ended in an error, by error code', [
       'code',
@@ -56,6 +57,10 @@ export class PipelineMetrics {
     this.dedupHits = counter(
       'terrafix_dedup_hits_total',
       'Failures skipped because their key was already claimed or done',
+    );
+    this.unmapped = counter(
+      'terrafix_failures_unmapped_total',
+      'Failures skipped because no GITHUB_REPO_MAPPING entry covers their resource',
     );
     this.injectedFaults = counter(
       'terrafix_injected_faults_total',
@@ -121,6 +126,10 @@ export class PipelineMetrics {
         this.failuresSkipped.inc();
         return;
       case 'skipped_resolved':
+        this.failuresSkipped.inc();
+        return;
+      case 'skipped_unmapped':
+        this.unmapped.inc();
         this.failuresSkipped.inc();
         return;
       case 'failed': {

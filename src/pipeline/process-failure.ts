@@ -115,9 +115,13 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
 
     const repo = deps.resolver.resolve(failure);
     if (repo === undefined) {
-      throw new TerraFixError('TFX_REPO_NOT_MAPPED', `no repository mapped for ${failure.resource_arn}`, {
-        category: 'permanent',
+      // Its own outcome, not an error: the state record keeps the code so a changed mapping can retry it.
+      await deps.state.fail(run.key, {
+        code: 'TFX_REPO_NOT_MAPPED',
+        message: 'no repository mapped for the resource',
+        retryable: true,
       });
+      return { outcome: { kind: 'skipped_unmapped', resourceArn: failure.resource_arn } };
     }
     const workspace: Workspace = await external(run, 'clone_repo', (ctx) =>
       deps.checkout.checkout({ repo, sizeHint: repoSizeOf(failure), failure }, ctx),
