@@ -2,10 +2,14 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { apiServerEnvSchema } from '../../src/config/api-server.js';
+import { repoMappingEnvSchema } from '../../src/config/repo-mapping.js';
+import { vantaEnvSchema } from '../../src/config/vanta.js';
 
 /** Every env schema the entry points read: a new config module adds one line here. */
 const ENV_SCHEMAS: Record<string, z.ZodObject> = {
   'api-server': apiServerEnvSchema,
+  vanta: vantaEnvSchema,
+  'repo-mapping': repoMappingEnvSchema,
 };
 
 const DOCS = new URL('../../docs/', import.meta.url);

@@ -164,6 +164,11 @@ export class FakeVanta {
     };
   }
 
+  /** Every token value minted so far (tests grep logs and errors for them). */
+  issuedTokens(): string[] {
+    return [...this.#tokens.keys()];
+  }
+
   /** Revokes every token (as a mint elsewhere would). */
   revokeAll(): void {
     for (const token of this.#tokens.values()) token.revoked = true;
