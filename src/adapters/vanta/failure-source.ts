@@ -22,7 +22,17 @@ function lastSegment(arn: string): string {
   );
 }
 
+/** What identifies the entities of one listing, for O(1) lookups however many failures a test has. */
+interface ListingIndex {
+  arns: Set<string>;
+  ids: Set<string>;
+  names: Set<string>;
+}
+
 export class VantaFailureSource implements FailureSource {
+  // Keyed by the listing itself: a new listing gets a new index, an old one is collected with its entry.
+  readonly #indexes = new WeakMap<readonly VantaEntity[], ListingIndex>();
+
   constructor(
     private readonly client: VantaClient,
     private readonly cache: FailingEntityCache,
@@ -32,7 +42,7 @@ export class VantaFailureSource implements FailureSource {
   async confirm(failure: Failure, ctx: CallContext): Promise<{ stillFailing: boolean }> {
     const testId = failure.test_id;
     const entities = await this.cache.get(testId, () => this.#list(testId), ctx.signal);
-    return { stillFailing: entities.some((entity) => this.#matches(failure, entity)) };
+    return { stillFailing: this.#matches(failure, this.#index(testId, entities)) };
   }
 
   async #list(testId: string): Promise<VantaEntity[]> {
@@ -42,15 +52,31 @@ export class VantaFailureSource implements FailureSource {
     return entities;
   }
 
+  #index(testId: string, entities: readonly VantaEntity[]): ListingIndex {
+    let index = this.#indexes.get(entities);
+    if (index === undefined) {
+      index = { arns: new Set(), ids: new Set(), names: new Set() };
+      for (const entity of entities) {
+        const typed = cfnTypeOf(testId, entity, this.controls);
+        if (typed !== undefined) index.arns.add(identityOf(entity, typed.cfnType).arn);
+        index.ids.add(entity.id);
+        index.names.add(entity.displayName.trim());
+      }
+      this.#indexes.set(entities, index);
+    }
+    return index;
+  }
+
   /**
    * Same identity as the normaliser gives it, or the same Vanta entity id, or a display name equal to the
    * failure's resource name (pushed failures carry real ARNs whose last segment is what Vanta displays).
    */
-  #matches(failure: Failure, entity: VantaEntity): boolean {
-    const typed = cfnTypeOf(failure.test_id, entity, this.controls);
-    if (typed !== undefined && identityOf(entity, typed.cfnType).arn === failure.resource_arn) return true;
-    if (failure.resource_id === entity.id) return true;
-    const name = entity.displayName.trim();
-    return name === failure.resource_details.name || name === lastSegment(failure.resource_arn);
+  #matches(failure: Failure, index: ListingIndex): boolean {
+    if (index.arns.has(failure.resource_arn)) return true;
+    if (typeof failure.resource_id === 'string' && index.ids.has(failure.resource_id)) return true;
+    const name = failure.resource_details.name;
+    return (
+      (name !== undefined && index.names.has(name)) || index.names.has(lastSegment(failure.resource_arn))
+    );
   }
 }

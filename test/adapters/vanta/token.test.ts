@@ -1,5 +1,7 @@
 // OAuth client credentials against the fake Vanta: one token per process, renewal, re-mint on 401, VANTA_API_TOKEN.
+import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
+import { VantaMetrics } from '../../../src/observability/vanta-metrics.js';
 import { TerraFixError } from '../../../src/pipeline/errors.js';
 import {
   bucketTest,
@@ -72,11 +74,12 @@ describe('client credentials', () => {
     ]);
   });
 
-  it('re-mints once when Vanta answers 401 to a revoked token, then succeeds', async () => {
+  it('re-mints once when Vanta answers 401 to a revoked token, then succeeds (and the metrics show it)', async () => {
     const time = new VirtualTime();
     const vanta = await fake({ data: data(), now: time.now });
-    const observer = countingObserver();
-    const client = vantaFor(vanta, time, {}, { observer });
+    const registry = new Registry();
+    const metrics = new VantaMetrics(registry);
+    const client = vantaFor(vanta, time, {}, { observer: metrics.observer });
     await listTests(client);
     vanta.revokeAll(); // what a mint by another process does
     await listTests(client);
@@ -87,7 +90,12 @@ describe('client credentials', () => {
       'POST /oauth/token 200',
       'GET /v1/tests 200',
     ]);
-    expect(observer.counts.get('rejected')).toBe(1);
+    const text = await registry.metrics();
+    expect(text).toContain('terrafix_vanta_token_rejections_total 1');
+    expect(text).toContain('terrafix_vanta_token_mints_total 2');
+    expect(text).toContain('terrafix_vanta_requests_total{endpoint="tests",status="401"} 1');
+    expect(text).toContain('terrafix_vanta_requests_total{endpoint="tests",status="200"} 2');
+    expect(text).toContain('terrafix_vanta_requests_total{endpoint="token",status="200"} 2');
   });
 
   it('concurrent 401s on one revoked token lead to one re-mint, not one each', async () => {
