@@ -87,16 +87,15 @@ describe('an unmapped failure', () => {
       pr_url: null,
       resource_arn: 'arn:vanta:ec2:::security-group/sg1',
     });
-    // Recorded with its code and retryable, so a corrected mapping can take it again.
-    expect(await composed.state.get(failureKey(failures[2] ?? never()))).toMatchObject({
-      status: 'failed',
-      error_code: 'TFX_REPO_NOT_MAPPED',
-      retryable: true,
-    });
+    // Nothing claimed or recorded, and no Vanta call: the same failure again is unmapped again, not a duplicate.
+    expect(await composed.state.get(failureKey(failures[2] ?? never()))).toBeUndefined();
+    const confirmsBefore = vanta.calls.length;
+    expect((await composed.pipeline.process(failures[2] ?? never())).outcome.kind).toBe('skipped_unmapped');
+    expect(vanta.calls).toHaveLength(confirmsBefore);
 
     const text = await metrics.registry.metrics();
-    expect(text).toContain('terrafix_failures_unmapped_total 1');
-    expect(text).toContain('failures_skipped_total 1');
+    expect(text).toContain('terrafix_failures_unmapped_total 2');
+    expect(text).toContain('failures_skipped_total 2');
     expect(text).toContain('failures_successful_total 2');
     expect(text).not.toMatch(/failures_failed_total\{/);
   });
