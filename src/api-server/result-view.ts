@@ -18,6 +18,8 @@ const INPUT_PROBLEMS = new Set([
  */
 export function httpStatusOf(result: ProcessResult): number {
   const { outcome } = result;
+  // No repository mapped: as before the outcome had its own kind, the sender learns the failure was not handled.
+  if (outcome.kind === 'skipped_unmapped') return 422;
   if (outcome.kind !== 'failed') return 200;
   if (outcome.category === 'transient' || outcome.category === 'throttled') return 503;
   if (INPUT_PROBLEMS.has(outcome.code)) return 422;
@@ -29,6 +31,7 @@ const MESSAGES = {
   completed: 'Pull request opened',
   skipped_duplicate: 'Failure already processed or in progress (skipped)',
   skipped_resolved: 'Test no longer failing (skipped)',
+  skipped_unmapped: 'No repository mapped for the resource (skipped)',
 } as const;
 
 /** The JSON body for one processed failure (`/webhook`, `/batch` items, `/jobs/:id`). */
@@ -64,6 +67,13 @@ export function resultView(result: ProcessResult) {
       };
     case 'skipped_resolved':
       return { ...base, pr_url: null, message: MESSAGES.skipped_resolved };
+    case 'skipped_unmapped':
+      return {
+        ...base,
+        pr_url: null,
+        resource_arn: outcome.resourceArn,
+        message: MESSAGES.skipped_unmapped,
+      };
     case 'failed':
       return {
         ...base,

@@ -27,6 +27,7 @@ export class PipelineMetrics {
   readonly apiErrors: client.Counter<'service'>;
   readonly retries: client.Counter<'stage'>;
   readonly dedupHits: client.Counter;
+  readonly unmapped: client.Counter;
   readonly injectedFaults: client.Counter<'stage' | 'kind'>;
   readonly modelTokens: client.Counter<'direction'>;
   readonly modelCostUsd: client.Counter;
@@ -46,7 +47,7 @@ export class PipelineMetrics {
     );
     this.failuresSkipped = counter(
       'failures_skipped_total',
-      'Failures skipped (duplicate or no longer failing)',
+      'Failures skipped (duplicate, no longer failing, or no repository mapped)',
     );
     this.failuresFailed = counter('failures_failed_total', 'Failures that ended in an error, by error code', [
       'code',
@@ -59,6 +60,10 @@ export class PipelineMetrics {
     this.dedupHits = counter(
       'terrafix_dedup_hits_total',
       'Failures skipped because their key was already claimed or done',
+    );
+    this.unmapped = counter(
+      'terrafix_failures_unmapped_total',
+      'Failures skipped because no GITHUB_REPO_MAPPING entry covers their resource',
     );
     this.injectedFaults = counter(
       'terrafix_injected_faults_total',
@@ -138,6 +143,10 @@ export class PipelineMetrics {
         this.failuresSkipped.inc();
         return;
       case 'skipped_resolved':
+        this.failuresSkipped.inc();
+        return;
+      case 'skipped_unmapped':
+        this.unmapped.inc();
         this.failuresSkipped.inc();
         return;
       case 'failed': {

@@ -30,6 +30,8 @@ const failureObject = z.object({
   current_state: z.record(z.string(), z.unknown()).default({}),
   required_state: z.record(z.string(), z.unknown()).default({}),
   resource_id: z.string().max(512).nullable().optional(),
+  /** Free-text remediation advice from the source (Vanta's `remediationDescription`) for the model; optional. */
+  remediation_guidance: z.string().max(16_384).optional(),
   resource_details: z
     .looseObject({ repo_size: z.enum(REPO_SIZES).optional(), name: z.string().max(512).optional() })
     .default({}),

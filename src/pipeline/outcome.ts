@@ -14,6 +14,8 @@ export type Outcome =
     }
   | { kind: 'skipped_duplicate'; status: FailureStatus; reason: string }
   | { kind: 'skipped_resolved' }
+  /** No GITHUB_REPO_MAPPING entry (and no default) covers the resource: counted, not an error. */
+  | { kind: 'skipped_unmapped'; resourceArn: string }
   | {
       kind: 'failed';
       code: ErrorCode;
@@ -45,6 +47,7 @@ export function isSuccess(outcome: Outcome): boolean {
     case 'skipped_duplicate':
     case 'skipped_resolved':
       return true;
+    case 'skipped_unmapped': // something needed doing, but no repository is configured for it
     case 'failed':
       return false;
   }

@@ -95,6 +95,12 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     run: Run,
     keepDiff: boolean,
   ): Promise<Omit<ProcessResult, 'key' | 'timings' | 'retries'>> {
+    // A pure lookup, so it comes first: an unmapped failure claims nothing, records nothing and costs no Vanta
+    // call, and a corrected GITHUB_REPO_MAPPING applies to it at once. Its own outcome, not an error.
+    const repo = deps.resolver.resolve(failure);
+    if (repo === undefined)
+      return { outcome: { kind: 'skipped_unmapped', resourceArn: failure.resource_arn } };
+
     run.stage = 'claim';
     const claim = await deps.state.claim(run.key, {
       test_id: failure.test_id,
@@ -113,12 +119,6 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       return { outcome: { kind: 'skipped_resolved' } };
     }
 
-    const repo = deps.resolver.resolve(failure);
-    if (repo === undefined) {
-      throw new TerraFixError('TFX_REPO_NOT_MAPPED', `no repository mapped for ${failure.resource_arn}`, {
-        category: 'permanent',
-      });
-    }
     const workspace: Workspace = await external(run, 'clone_repo', (ctx) =>
       deps.checkout.checkout({ repo, sizeHint: repoSizeOf(failure), failure }, ctx),
     );

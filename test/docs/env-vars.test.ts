@@ -4,12 +4,16 @@ import type { z } from 'zod';
 import { apiServerEnvSchema } from '../../src/config/api-server.js';
 import { bedrockEnvSchema } from '../../src/config/bedrock.js';
 import { githubEnvSchema } from '../../src/config/github.js';
+import { repoMappingEnvSchema } from '../../src/config/repo-mapping.js';
+import { vantaEnvSchema } from '../../src/config/vanta.js';
 
 /** Every env schema the entry points read: a new config module adds one line here. */
 const ENV_SCHEMAS: Record<string, z.ZodObject> = {
   'api-server': apiServerEnvSchema,
   bedrock: bedrockEnvSchema,
   github: githubEnvSchema,
+  vanta: vantaEnvSchema,
+  'repo-mapping': repoMappingEnvSchema,
 };
 
 const DOCS = new URL('../../docs/', import.meta.url);
