@@ -11,16 +11,14 @@ locals {
   api_allowed_cidrs = coalesce(var.api_server_allowed_cidrs, [data.aws_vpc.selected.cidr_block])
   api_shutdown_ms   = (local.stop_timeout_seconds - 15) * 1000
 
-  api_server_environment = merge(
-    {
-      LOG_LEVEL                    = upper(var.log_level)
-      STATE_RETENTION_DAYS         = tostring(var.state_retention_days)
-      TERRAFIX_API_HOST            = "0.0.0.0"
-      TERRAFIX_API_PORT            = tostring(local.api_port)
-      TERRAFIX_MOCK_MODE           = tostring(var.api_server_mock_mode)
-      TERRAFIX_SHUTDOWN_TIMEOUT_MS = tostring(local.api_shutdown_ms)
-    },
-  )
+  api_server_environment = {
+    LOG_LEVEL                    = upper(var.log_level)
+    STATE_RETENTION_DAYS         = tostring(var.state_retention_days)
+    TERRAFIX_API_HOST            = "0.0.0.0"
+    TERRAFIX_API_PORT            = tostring(local.api_port)
+    TERRAFIX_MOCK_MODE           = tostring(var.api_server_mock_mode)
+    TERRAFIX_SHUTDOWN_TIMEOUT_MS = tostring(local.api_shutdown_ms)
+  }
 }
 
 resource "aws_security_group" "api_lb" {
