@@ -63,6 +63,8 @@ resource "aws_elasticache_replication_group" "redis" {
   at_rest_encryption_enabled = true
   transit_encryption_enabled = true
   auth_token                 = terraform_data.redis_auth_token.output
+  # A new token is added next to the old one (tasks still holding the old URL keep working until redeployed).
+  auth_token_update_strategy = "ROTATE"
 
   snapshot_retention_limit   = var.redis_snapshot_retention_days
   snapshot_window            = "03:00-04:00"
