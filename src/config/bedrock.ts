@@ -4,14 +4,14 @@
  * AWS_SECRET_ACCESS_KEY), so static keys are optional and never required.
  */
 import { z } from 'zod';
+import type { BedrockSettings, PriceTable } from '../adapters/bedrock/settings.js';
 import { envInt, envNumber } from './env-parsers.js';
 import { type Env, loadEnv } from './load.js';
 
+export type { PriceTable };
+
 /** The product guide's default. Bedrock serves it on demand only through an inference profile (us., eu., global.). */
 export const DEFAULT_BEDROCK_MODEL_ID = 'anthropic.claude-opus-4-5-20251101-v1:0';
-
-/** USD per million tokens, by model id (a base id such as `anthropic.claude-...`, a profile id or an ARN). */
-export type PriceTable = Readonly<Record<string, { inputPerMillion: number; outputPerMillion: number }>>;
 
 const price = z.strictObject({
   inputPerMillion: z.number().min(0).max(10_000),
@@ -58,18 +58,8 @@ export const bedrockEnvSchema = z.object({
   BEDROCK_PRICE_TABLE: envPriceTable.optional(),
 });
 
-export interface BedrockConfig {
-  region: string;
-  modelId: string;
-  maxOutputTokens: number;
-  temperature: number;
-  /** Estimated input tokens (system + user prompt) a request may use at most. */
-  promptTokenBudget: number;
-  /** Longest wait for a model answer (idle time on the HTTP/2 stream). */
-  requestTimeoutMs: number;
-  /** Entries that override or extend the built-in price table. */
-  prices: PriceTable;
-}
+/** The Bedrock adapter's settings, as loaded from the environment. */
+export type BedrockConfig = BedrockSettings;
 
 /** Bedrock settings from `env`; throws a TFX_CONFIG error naming each bad variable. */
 export function loadBedrockConfig(env: Env): BedrockConfig {

@@ -1,6 +1,6 @@
 /** Builds the Bedrock FixGenerator from its configuration (composition/real.ts calls this). */
 import type { Logger } from 'pino';
-import type { BedrockConfig } from '../../config/bedrock.js';
+import type { BedrockSettings as BedrockConfig } from './settings.js';
 import type { ModelUsage } from '../../pipeline/ports.js';
 import { BedrockFixGenerator } from './fix-generator.js';
 import { type BedrockClientSettings, createBedrockModelClient, type ModelClient } from './model-client.js';

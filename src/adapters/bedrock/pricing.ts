@@ -4,7 +4,7 @@
  * top. A price is looked up by the configured id first, then by the foundation model it names, so one entry
  * covers `anthropic.x`, `us.anthropic.x`, `global.anthropic.x` and their ARNs.
  */
-import type { PriceTable } from '../../config/bedrock.js';
+import type { PriceTable } from './settings.js';
 import { baseModelId } from './model-id.js';
 
 export const DEFAULT_PRICES: PriceTable = Object.freeze({
