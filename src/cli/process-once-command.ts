@@ -91,6 +91,7 @@ export function processOnceCommand(program: Command, env: Env): void {
             lines.push(
               `Successfully created PR: ${result.outcome.prUrl}`,
               `Validation: ${result.outcome.validation}`,
+              `Fix source: ${result.outcome.fix.source === 'playbook' ? `playbook ${result.outcome.fix.playbook ?? ''}` : 'model'}`,
             );
           if (result.outcome.kind === 'skipped_duplicate')
             lines.push('Failure was already processed (skipped)');
