@@ -20,6 +20,11 @@ const KNOWN_PATHS = new Map<string, string>([
   ['/metrics', 'GET, HEAD'],
 ]);
 
+/** Retry-After of a 503 that does not set its own (the queue's refusals estimate theirs). */
+export const TRANSIENT_RETRY_AFTER_SECONDS = 5;
+
+const JOB_PATH = /^\/jobs\/[^/]+$/;
+
 declare module 'fastify' {
   interface FastifyRequest {
     /** performance.now() when routing began; the start of http_request_duration_seconds. */
@@ -53,6 +58,9 @@ export function apiServerApp(runtime: ApiRuntime): FastifyPluginCallback {
       done();
     });
     app.addHook('onSend', (request, reply, payload, done) => {
+      // Every 503 is transient (draining, state store out, retries of a fault ran out): say when to come back.
+      if (reply.statusCode === 503 && !reply.hasHeader('retry-after'))
+        void reply.header('retry-after', String(TRANSIENT_RETRY_AFTER_SECONDS));
       const route = request.routeOptions.url ?? 'unmatched';
       const seconds = (performance.now() - request.receivedAt) / 1000;
       runtime.intakeMetrics.observeHttp(request.method, route, reply.statusCode, seconds);
@@ -90,7 +98,8 @@ export function apiServerApp(runtime: ApiRuntime): FastifyPluginCallback {
           .header('access-control-max-age', '600')
           .send();
       }
-      if (allow !== undefined || path.startsWith('/jobs/')) {
+      // `/jobs/<id>` exists for GET only; a deeper path under /jobs/ is simply not found.
+      if (allow !== undefined || JOB_PATH.test(path)) {
         return reply
           .code(405)
           .header('allow', allow ?? 'GET')

@@ -128,10 +128,9 @@ async function runTerraform(
     return check.ok ? undefined : invalid(`terraform ${check.stage} failed: ${check.reason}`, 'failed');
   } catch (error) {
     // Fail closed: a fix that could not be checked is not a valid fix.
-    return invalid(
-      `terraform could not run: ${error instanceof Error ? error.message : String(error)}`,
-      'failed',
-    );
+    // The message of a file-system error names temporary paths of this machine: its errno code is enough.
+    const code = (error as NodeJS.ErrnoException | undefined)?.code ?? 'unknown error';
+    return invalid(`terraform could not run (${code})`, 'failed');
   } finally {
     if (root !== undefined) await rm(root, { recursive: true, force: true });
   }
