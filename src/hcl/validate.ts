@@ -123,8 +123,9 @@ export async function runTerraformOn(
     return await terraform.validate(join(root, ...moduleDir.split('/')));
   } catch (error) {
     // Fail closed: a fix that could not be checked is not a valid fix.
-    const reason = `terraform could not run: ${error instanceof Error ? error.message : String(error)}`;
-    return { ok: false, stage: 'validate', reason };
+    // The message of a file-system error names temporary paths of this machine: its errno code is enough.
+    const code = (error as NodeJS.ErrnoException | undefined)?.code ?? 'unknown error';
+    return { ok: false, stage: 'validate', reason: `terraform could not run (${code})` };
   } finally {
     if (root !== undefined) await rm(root, { recursive: true, force: true });
   }
