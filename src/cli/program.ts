@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { analyzeCommand } from './analyze-command.js';
 import { apiServerCommand } from './api-server-command.js';
 import { experimentsCommand } from './experiments-command.js';
 import { processOnceCommand } from './process-once-command.js';
@@ -14,6 +15,7 @@ export function buildProgram(env: NodeJS.ProcessEnv): Command {
     .exitOverride();
   apiServerCommand(program, env);
   processOnceCommand(program, env);
+  analyzeCommand(program, env);
   experimentsCommand(program, env);
   reportCommand(program, env);
   program.addHelpText(

@@ -5,6 +5,7 @@
 import type { MockControls } from '../contracts/mock-controls.js';
 import { FaultInjector, fromLegacy, withFaults } from '../faults/index.js';
 import type { FaultKind } from '../faults/profile.js';
+import type { FixGenerator } from '../pipeline/ports.js';
 import type { ExternalStage } from '../pipeline/stages.js';
 import { createPlaybookGenerator, playbooksThenModel } from '../playbooks/generator.js';
 import type { JobQueue } from '../queue/port.js';
@@ -85,4 +86,9 @@ export function composeSimulated(config: SimulatedConfig, env: SimulatedEnvironm
         config.mock,
       ),
   };
+}
+
+/** The deterministic fixer as a FixGenerator, no network: `terrafix analyze` uses it until playbooks land. */
+export function deterministicFixGenerator(): FixGenerator {
+  return new SimulatedFixGenerator();
 }

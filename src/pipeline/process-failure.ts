@@ -148,7 +148,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
         });
       }
       await workspace.writeFile(target.path, fix.fixedContent);
-      const draft = buildDraft(failure, run.key, repo, target.path, fix, check.summary);
+      const draft = buildDraft(failure, run.key, repo, target.path, fix, check.summary, content);
       const pr = await external(run, 'create_pr', (ctx) => deps.publisher.publish(draft, ctx));
       run.stage = 'record';
       await deps.state.complete(run.key, { pr_url: pr.url });
