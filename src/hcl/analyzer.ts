@@ -4,6 +4,7 @@
  */
 import type { FixCheck, LocatedTarget, TerraformAnalyzer, TreeSnapshot } from '../pipeline/analyzer.js';
 import type { Failure } from '../pipeline/failure.js';
+import type { HclDocument } from './document.js';
 import { indexResources, type LocatedResource, locateIn, type ResourceIndex } from './locate.js';
 import { LruCache } from './lru.js';
 import type { HclParser } from './parser.js';
@@ -22,7 +23,15 @@ export interface HclAnalyzerOptions {
 /** Builds the analyzer; the index cache follows the parser's cache switch so "cache off" means cold work. */
 export function createHclAnalyzer(options: HclAnalyzerOptions): TerraformAnalyzer {
   const { parser, terraform } = options;
-  const indexes = new LruCache<ResourceIndex>(options.indexEntries ?? 256);
+  const indexes = new LruCache<{ index: ResourceIndex; docs: ReadonlyMap<string, HclDocument> }>(
+    options.indexEntries ?? 256,
+  );
+  // The parsed file each located target came from, for validate(); dropped with the target.
+  const documents = new WeakMap<LocatedResource, HclDocument | undefined>();
+  const originalDocOf = (located: LocatedResource): { originalDoc?: HclDocument } => {
+    const doc = documents.get(located);
+    return doc === undefined ? {} : { originalDoc: doc };
+  };
   // terraform's verdict on an unfixed module, per revision: the "before" side of the diagnostics comparison.
   const baselines = new LruCache<Promise<TerraformCheck>>(64);
   const related = new RelatedBlockFinder({
@@ -30,20 +39,24 @@ export function createHclAnalyzer(options: HclAnalyzerOptions): TerraformAnalyze
     entries: options.indexEntries ?? 256,
   });
 
-  async function indexFor(tree: TreeSnapshot): Promise<ResourceIndex> {
+  async function indexFor(
+    tree: TreeSnapshot,
+  ): Promise<{ index: ResourceIndex; docs: ReadonlyMap<string, HclDocument> }> {
     if (parser.cacheEnabled) {
       const hit = indexes.get(tree.revision);
       if (hit !== undefined) return hit;
     }
     const docs = await parser.parseAll(tree.files);
-    const index = indexResources(tree.files, docs);
-    if (parser.cacheEnabled) indexes.set(tree.revision, index);
-    return index;
+    const entry = { index: indexResources(tree.files, docs), docs };
+    if (parser.cacheEnabled) indexes.set(tree.revision, entry);
+    return entry;
   }
 
   return {
     async locate(tree: TreeSnapshot, failure: Failure): Promise<LocatedTarget> {
-      const located = locateIn(await indexFor(tree), failure);
+      const { index, docs } = await indexFor(tree);
+      const located = locateIn(index, failure);
+      documents.set(located, docs.get(located.path));
       const { path, address } = located;
       const text = located.block.text;
       return {
@@ -73,6 +86,7 @@ export function createHclAnalyzer(options: HclAnalyzerOptions): TerraformAnalyze
         fixedContent,
         located,
         parser,
+        ...originalDocOf(located),
         ...(runner === undefined ? {} : { terraform: runner, baseline }),
       });
       if (!result.ok) return { ok: false, code: result.code, reason: result.reason };

@@ -76,7 +76,8 @@ export function diffBlocks(original: string, fixed: string): FileChange {
   for (const item of items) {
     if (item.type !== 'block')
       return { ok: false, reason: `top-level text outside any block: ${item.text.slice(0, 60)}` };
-    if (item.end > end) return { ok: false, reason: `unbalanced braces in ${addressOf(item)}` };
+    if (item.end > end || item.bodyEnd === item.end)
+      return { ok: false, reason: `unbalanced braces in ${addressOf(item)}` };
     if (!BLANK_OR_COMMENTS.test(fixed.slice(gapStart, item.start))) {
       return { ok: false, reason: `stray text before ${addressOf(item)}` };
     }

@@ -15,7 +15,7 @@ import { dirname, join, posix } from 'node:path';
 import { TerraFixError } from '../pipeline/errors.js';
 import { scanBlocksCached } from './blocks.js';
 import { compareChecks } from './diagnostics.js';
-import { blockEntries, type HclDocument, sameValue } from './document.js';
+import { entryOf, type HclDocument, sameValue } from './document.js';
 import { type BlockChange, diffBlocks } from './fix-change.js';
 import { checkGuardrails } from './guardrails.js';
 import type { LocatedResource } from './locate.js';
@@ -54,6 +54,8 @@ export interface ValidateFixInput {
    * revision. Default: run terraform on the unfixed tree.
    */
   baseline?: () => Promise<TerraformCheck>;
+  /** The parsed original of `path`, when the caller has it (saves parsing the old blocks). */
+  originalDoc?: HclDocument;
 }
 
 const invalid = (reason: string, terraform: 'passed' | 'failed' | 'skipped' = 'skipped'): FixValidation => ({
@@ -134,12 +136,7 @@ export async function runTerraformOn(
 /** Whether every changed block parses to the same value as before (comments or formatting only). */
 function cosmetic(changes: readonly BlockChange[], before: HclDocument, after: HclDocument): boolean {
   if (changes.some((c) => c.before === undefined)) return false;
-  const old = blockEntries(before);
-  const now = blockEntries(after);
-  return changes.every((c) => {
-    const key = [c.kind, ...c.labels].join('.');
-    return sameValue(old.get(key), now.get(key));
-  });
+  return changes.every((c) => sameValue(entryOf(before, c.kind, c.labels), entryOf(after, c.kind, c.labels)));
 }
 
 /** Validates a proposed fix of `input.path`; see the module comment for the checks. Rejects only on parser failures. */
@@ -160,13 +157,16 @@ export async function validateFix(input: ValidateFixInput): Promise<FixValidatio
   const afterTexts = change.blocks.flatMap((c) => (c.after === undefined ? [] : [c.after]));
   const parsedAfter = await parseBlocks(parser, path, afterTexts);
   if ('rejected' in parsedAfter) return parsedAfter.rejected;
-  const beforeTexts = change.blocks.flatMap((c) => (c.before === undefined ? [] : [c.before]));
-  const parsedBefore = await parseBlocks(parser, path, beforeTexts);
-  if ('rejected' in parsedBefore)
-    return invalid(
-      `${path} did not parse before the fix: ${parsedBefore.rejected.ok ? '' : parsedBefore.rejected.reason}`,
-    );
-  if (cosmetic(change.blocks, parsedBefore.doc, parsedAfter.doc)) {
+  // The original file was parsed to locate the target: its document serves when the caller has it, else only
+  // the old blocks are parsed.
+  let originalDoc = input.originalDoc;
+  if (originalDoc === undefined) {
+    const beforeTexts = change.blocks.flatMap((c) => (c.before === undefined ? [] : [c.before]));
+    const parsedBefore = await parseBlocks(parser, path, beforeTexts);
+    if ('rejected' in parsedBefore) return invalid(`${path} did not parse before the fix`);
+    originalDoc = parsedBefore.doc;
+  }
+  if (cosmetic(change.blocks, originalDoc, parsedAfter.doc)) {
     return invalid(`the fix changes only comments or formatting; ${located.address} is unchanged`);
   }
   const clashing = clashes(input, verdict.added);

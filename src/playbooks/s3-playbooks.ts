@@ -22,9 +22,11 @@ const SSE_TYPE = 'aws_s3_bucket_server_side_encryption_configuration';
 
 function publicAccessBlock(ctx: FixContext, state: Readonly<Record<string, unknown>>): PlaybookResult {
   const flags: [string, string][] = [];
+  // `block_public_access` (a shorthand some sources use; not a provider argument) stands for all four flags.
+  const all = state['block_public_access'];
   for (const key of PUBLIC_ACCESS_KEYS) {
-    if (!(key in state)) continue;
-    const value = asBoolean(state[key]);
+    if (!(key in state) && all === undefined) continue;
+    const value = asBoolean(key in state ? state[key] : all);
     if (value === undefined) return unsupported(`${key}: expected true or false`);
     flags.push([key, String(value)]);
   }
@@ -157,7 +159,12 @@ function defaultEncryption(ctx: FixContext, state: Readonly<Record<string, unkno
 }
 
 export const S3_PLAYBOOKS: readonly Playbook[] = [
-  { name: 's3-public-access-block', types: BUCKET, keys: PUBLIC_ACCESS_KEYS, apply: publicAccessBlock },
+  {
+    name: 's3-public-access-block',
+    types: BUCKET,
+    keys: [...PUBLIC_ACCESS_KEYS, 'block_public_access'],
+    apply: publicAccessBlock,
+  },
   { name: 's3-versioning', types: BUCKET, keys: ['versioning'], apply: versioning },
   {
     name: 's3-default-encryption',
