@@ -56,6 +56,8 @@ export function resultView(result: ProcessResult) {
         pr_reused: outcome.reused,
         changed_attributes: outcome.changedAttributes,
         validation: redactText(outcome.validation),
+        fix_source: outcome.fix.source,
+        playbook: outcome.fix.playbook ?? null,
         message: MESSAGES.completed,
       };
     case 'skipped_duplicate':
