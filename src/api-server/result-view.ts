@@ -30,6 +30,8 @@ export function httpStatusOf(result: ProcessResult): number {
 
 const MESSAGES = {
   completed: 'Pull request opened',
+  recordPending:
+    'Pull request opened; the state store is unreachable, so its record is held and written when the store is back',
   skipped_duplicate: 'Failure already processed or in progress (skipped)',
   skipped_resolved: 'Test no longer failing (skipped)',
   skipped_unmapped: 'No repository mapped for the resource (skipped)',
@@ -56,7 +58,9 @@ export function resultView(result: ProcessResult) {
         pr_reused: outcome.reused,
         changed_attributes: outcome.changedAttributes,
         validation: redactText(outcome.validation),
-        message: MESSAGES.completed,
+        ...(outcome.recordPending === true
+          ? { state_record: 'pending', message: MESSAGES.recordPending }
+          : { message: MESSAGES.completed }),
       };
     case 'skipped_duplicate':
       return {

@@ -11,6 +11,8 @@ export type Outcome =
       reused: boolean;
       changedAttributes: string[];
       validation: string;
+      /** The PR is open, but the state store stayed unreachable: its record is held and written once it is back. */
+      recordPending?: true;
     }
   | { kind: 'skipped_duplicate'; status: FailureStatus; reason: string }
   | { kind: 'skipped_resolved' }
