@@ -9,8 +9,19 @@ import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 import type { Logger } from 'pino';
 
+/** One `terraform validate -json` diagnostic; `filename` is relative to the validated directory. */
+export interface TerraformDiagnostic {
+  severity: 'error' | 'warning';
+  summary: string;
+  detail: string;
+  filename?: string;
+  line?: number;
+}
+
+/** `diagnostics` is present whenever validate ran and its output was readable (errors and warnings). */
 export type TerraformCheck =
-  { ok: true; warnings: number } | { ok: false; stage: 'init' | 'validate'; reason: string };
+  | { ok: true; warnings: number; diagnostics?: TerraformDiagnostic[] }
+  | { ok: false; stage: 'init' | 'validate'; reason: string; diagnostics?: TerraformDiagnostic[] };
 
 export interface TerraformRunner {
   /** Absolute path of the binary. */
@@ -113,6 +124,17 @@ function describe(diagnostic: Diagnostic): string {
   return `${where}${diagnostic.summary ?? 'error'}${diagnostic.detail ? ` (${diagnostic.detail})` : ''}`;
 }
 
+function toDiagnostic(d: Diagnostic): TerraformDiagnostic {
+  const line = d.range?.start?.line;
+  return {
+    severity: d.severity === 'warning' ? 'warning' : 'error',
+    summary: d.summary ?? 'error',
+    detail: d.detail ?? '',
+    ...(d.range?.filename === undefined ? {} : { filename: d.range.filename }),
+    ...(line === undefined ? {} : { line }),
+  };
+}
+
 /** Reads `terraform validate -json` output; anything unreadable is a failure. */
 function readValidateOutput(outcome: Outcome, options: TerraformRunnerOptions): TerraformCheck {
   let parsed: { valid?: unknown; warning_count?: unknown; diagnostics?: Diagnostic[] };
@@ -125,14 +147,17 @@ function readValidateOutput(outcome: Outcome, options: TerraformRunnerOptions): 
       reason: `unreadable output (exit ${outcome.code ?? '?'}): ${summarise(outcome, 'validate', options)}`,
     };
   }
+  const diagnostics = (parsed.diagnostics ?? []).map(toDiagnostic);
   if (parsed.valid === true && outcome.code === 0) {
-    return { ok: true, warnings: typeof parsed.warning_count === 'number' ? parsed.warning_count : 0 };
+    const warnings = typeof parsed.warning_count === 'number' ? parsed.warning_count : 0;
+    return { ok: true, warnings, diagnostics };
   }
   const errors = (parsed.diagnostics ?? []).filter((d) => d.severity === 'error').map(describe);
   return {
     ok: false,
     stage: 'validate',
     reason: errors.length > 0 ? errors.join('; ') : `invalid (exit ${outcome.code ?? '?'})`,
+    diagnostics,
   };
 }
 

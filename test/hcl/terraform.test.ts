@@ -35,7 +35,7 @@ describe('TerraformRunner.validate', () => {
     const fake = await fakeTerraform('validate-json');
     const runner = findTerraform(fake.dir);
     const dir = await workdir('locals {}\n');
-    await expect(runner?.validate(dir)).resolves.toEqual({ ok: true, warnings: 0 });
+    await expect(runner?.validate(dir)).resolves.toEqual({ ok: true, warnings: 0, diagnostics: [] });
     const calls = await fake.calls();
     expect(calls).toHaveLength(2);
     expect(calls[0]).toMatch(new RegExp(`^${dir} init -backend=false -input=false -no-color main.tf`));
@@ -49,6 +49,15 @@ describe('TerraformRunner.validate', () => {
       ok: false,
       stage: 'validate',
       reason: 'main.tf:3: Unsupported argument (An argument named "fake" is not expected here.)',
+      diagnostics: [
+        {
+          severity: 'error',
+          summary: 'Unsupported argument',
+          detail: 'An argument named "fake" is not expected here.',
+          filename: 'main.tf',
+          line: 3,
+        },
+      ],
     });
   });
 

@@ -165,6 +165,7 @@ describe('redaction corpus', () => {
           reused: false,
           changedAttributes: [],
           validation: `terraform said ${secret}`,
+          fix: { source: 'model' },
         },
         timings: {},
         retries: {},
