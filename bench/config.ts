@@ -15,6 +15,10 @@ export interface BenchConfig {
   warmupSeconds: number;
   /** Length of the fixed-rate run that watches memory (BENCH_STEADY_SECONDS). */
   steadySeconds: number;
+  /** Length of the memory soak inside `npm run bench` (BENCH_SOAK_SECONDS, default 60; 0 skips it). */
+  soakSeconds: number;
+  /** Async failures per second of the soak (BENCH_SOAK_RATE, default 1000). */
+  soakRate: number;
   /** Steady rate as a fraction of the measured medium-repo sync capacity (BENCH_STEADY_FRACTION). */
   steadyFraction: number;
   /** queue_limit set through /configure for the async run (BENCH_ASYNC_QUEUE_LIMIT). */
@@ -67,6 +71,8 @@ export function loadBenchConfig(env: Env = process.env): BenchConfig {
     wrkThreads: Math.round(num(env, 'BENCH_WRK_THREADS', 1, 1, 64)),
     warmupSeconds: num(env, 'BENCH_WARMUP_SECONDS', 3, 0, 600),
     steadySeconds: num(env, 'BENCH_STEADY_SECONDS', 120, 4, 86_400),
+    soakSeconds: num(env, 'BENCH_SOAK_SECONDS', 60, 0, 86_400),
+    soakRate: num(env, 'BENCH_SOAK_RATE', 1_000, 1, 100_000),
     steadyFraction: num(env, 'BENCH_STEADY_FRACTION', 0.4, 0.01, 1),
     // Room for a whole run's intake: the run measures how fast TerraFix accepts, not when its queue fills.
     asyncQueueLimit: Math.round(num(env, 'BENCH_ASYNC_QUEUE_LIMIT', 1_000_000, 1, 1_000_000)),

@@ -18,6 +18,7 @@ import {
   targetsOf,
   writeResults,
 } from './report.js';
+import { measureSoak, SOAK_NODE_ARGS } from './soak.js';
 import { measureSteady } from './steady.js';
 import { compareEngineWithAutocannon } from './engine-vs-autocannon.js';
 import { measureReportBuild } from './report-build.js';
@@ -58,6 +59,8 @@ const results: BenchResults = {
     BENCH_WARMUP_SECONDS: config.warmupSeconds,
     BENCH_STEADY_SECONDS: config.steadySeconds,
     BENCH_STEADY_FRACTION: config.steadyFraction,
+    BENCH_SOAK_SECONDS: config.soakSeconds,
+    BENCH_SOAK_RATE: config.soakRate,
     BENCH_ASYNC_QUEUE_LIMIT: config.asyncQueueLimit,
     BENCH_CPU_SCALE: config.cpuScale,
     BENCH_CPU_CONNECTIONS: config.cpuConnections,
@@ -104,6 +107,15 @@ try {
     `${Math.round(config.steadyFraction * 100)}% of ${capacity.toFixed(0)} ${basis}`,
   );
   await steadyServer.stop(60_000);
+
+  if (config.soakSeconds > 0) {
+    log(`memory soak: async unique failures at ${config.soakRate}/s for ${config.soakSeconds} s`);
+    results.soak = await measureSoak({
+      seconds: config.soakSeconds,
+      rate: config.soakRate,
+      nodeArgs: [...SOAK_NODE_ARGS, ...config.serverNodeArgs],
+    });
+  }
 
   log('live heap after forced GC while 200,000 unique failures pass through the mock runtime');
   results.liveHeap = await measureLiveHeap();

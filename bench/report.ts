@@ -5,6 +5,7 @@ import type { CpuPerFailure } from './cpu-per-failure.js';
 import type { IntakeCeiling } from './intake-ceiling.js';
 import type { LoadResult } from './load.js';
 import type { ParseTiming } from './parse-timing.js';
+import { renderSoak, type SoakResult } from './soak.js';
 import type { SteadyResult } from './steady.js';
 import type { GeneratorThroughput, ThroughputResults, ThroughputRound, ThroughputRun } from './throughput.js';
 
@@ -42,6 +43,7 @@ export interface BenchResults {
   intakeCeiling?: IntakeCeiling;
   cpuPerFailure?: CpuPerFailure[];
   steady?: SteadyResult;
+  soak?: SoakResult;
   engine?: EngineComparison;
   liveHeap?: LiveHeap;
   reportBuild?: ReportBuildTiming;
@@ -344,6 +346,7 @@ export function renderReport(r: BenchResults): string {
   if (r.cpuPerFailure !== undefined) parts.push(cpuSection(r.cpuPerFailure));
   if (r.parse !== undefined) parts.push(parseSection(r.parse));
   if (r.steady !== undefined) parts.push(steadySection(r.steady));
+  if (r.soak !== undefined) parts.push(renderSoak(r.soak));
   if (r.liveHeap !== undefined) {
     const h = r.liveHeap;
     parts.push(

@@ -30,6 +30,8 @@ export function httpStatusOf(result: ProcessResult): number {
 
 const MESSAGES = {
   completed: 'Pull request opened',
+  recordPending:
+    'Pull request opened; the state store is unreachable, so its record is held and written when the store is back',
   skipped_duplicate: 'Failure already processed or in progress (skipped)',
   skipped_resolved: 'Test no longer failing (skipped)',
   skipped_unmapped: 'No repository mapped for the resource (skipped)',
@@ -58,7 +60,9 @@ export function resultView(result: ProcessResult) {
         validation: redactText(outcome.validation),
         fix_source: outcome.fix.source,
         playbook: outcome.fix.playbook ?? null,
-        message: MESSAGES.completed,
+        ...(outcome.recordPending === true
+          ? { state_record: 'pending', message: MESSAGES.recordPending }
+          : { message: MESSAGES.completed }),
       };
     case 'skipped_duplicate':
       return {

@@ -16,6 +16,7 @@ import type {
   RepoCheckout,
   RepoResolver,
 } from '../pipeline/ports.js';
+import { PendingRecords } from '../pipeline/pending-records.js';
 import { createPipeline, type Pipeline } from '../pipeline/process-failure.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, type Sleep } from '../pipeline/retry.js';
 import type { StateStore } from '../pipeline/state-store.js';
@@ -29,6 +30,8 @@ export interface PipelineConfig {
   /** Records the in-memory state store keeps at most (no REDIS_URL). */
   memoryStateMax: number;
   redisUrl: string | undefined;
+  /** State-store calls wait out an outage this long (TERRAFIX_STATE_STORE_DEADLINE_MS). */
+  stateStoreDeadlineMs: number;
 }
 
 /** What the process around the pipeline provides: where logs and events go, and test seams. */
@@ -90,7 +93,10 @@ export function composePipeline(
     maxAttempts: MAX_ATTEMPTS,
   });
   let retryPolicy = DEFAULT_RETRY_POLICY;
+  const pending = new PendingRecords(state, env.logger);
   const pipeline = createPipeline({
+    stateDeadlineMs: config.stateStoreDeadlineMs,
+    pending,
     ...adapters,
     analyzer: createHclAnalyzer({ parser, terraform }),
     state,
@@ -112,6 +118,8 @@ export function composePipeline(
       },
     },
     async close() {
+      // Held PR records get one last chance while the store is still open.
+      await pending.close();
       await Promise.allSettled([parser.close(), state.close()]);
     },
   };

@@ -24,6 +24,7 @@ export const apiServerEnvSchema = z.object({
   TERRAFIX_PARSE_CACHE_ENTRIES: envInt(0, 1_000_000).default(20_000),
   TERRAFIX_SHUTDOWN_TIMEOUT_MS: envInt(0, 600_000).default(30_000),
   TERRAFIX_BODY_TIMEOUT_MS: envInt(100, 600_000).default(30_000),
+  TERRAFIX_STATE_STORE_DEADLINE_MS: envInt(0, 3_600_000).default(180_000),
   REDIS_URL: envRedisUrl.optional(),
   STATE_RETENTION_DAYS: envInt(1, 3650).default(7),
   TERRAFIX_MEMORY_STATE_MAX: envInt(1, 100_000_000).default(100_000),
@@ -47,6 +48,8 @@ export interface ApiServerConfig {
   shutdownTimeoutMs: number;
   /** A request's headers and body must arrive within this (else 408). */
   bodyTimeoutMs: number;
+  /** How long state-store calls are retried through an outage before work fails (or a PR's record is held). */
+  stateStoreDeadlineMs: number;
   redisUrl: string | undefined;
   retentionSeconds: number;
   /** Records the in-memory state store keeps at most (no REDIS_URL). */
@@ -122,6 +125,7 @@ export function loadApiServerConfig(env: Env): ApiServerConfig {
     },
     shutdownTimeoutMs: e.TERRAFIX_SHUTDOWN_TIMEOUT_MS,
     bodyTimeoutMs: e.TERRAFIX_BODY_TIMEOUT_MS,
+    stateStoreDeadlineMs: e.TERRAFIX_STATE_STORE_DEADLINE_MS,
     redisUrl: e.REDIS_URL,
     retentionSeconds: e.STATE_RETENTION_DAYS * 86_400,
     memoryStateMax: e.TERRAFIX_MEMORY_STATE_MAX,

@@ -14,6 +14,8 @@ export type Outcome =
       validation: string;
       /** Who wrote the fix, and which playbook when one did. */
       fix: { source: FixSource; playbook?: string };
+      /** The PR is open, but the state store stayed unreachable: its record is held and written once it is back. */
+      recordPending?: true;
     }
   | { kind: 'skipped_duplicate'; status: FailureStatus; reason: string }
   | { kind: 'skipped_resolved' }

@@ -14,6 +14,7 @@ import type {
   RepoResolver,
   Workspace,
 } from './ports.js';
+import type { PendingRecords } from './pending-records.js';
 import { buildDraft, fixOrigin } from './pull-request.js';
 import { type RetryPolicy, runWithRetry } from './retry.js';
 import type { Stage, StageTimings } from './stages.js';
@@ -32,6 +33,10 @@ export interface PipelineDeps {
   logger: Logger;
   /** Wait used between retries; injectable so tests do not sleep. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** State-store calls are retried through an outage for this long (default: the policy's attempts only). */
+  stateDeadlineMs?: number;
+  /** Where a published PR's record waits when the store stays unreachable past the deadline. */
+  pending?: PendingRecords;
 }
 
 export interface Pipeline {
@@ -90,6 +95,15 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     );
   }
 
+  /** A state-store call, retried under the policy until the store deadline: an outage is waited out. */
+  function stored<T>(run: Run, call: () => Promise<T>): Promise<T> {
+    return runWithRetry(() => call(), deps.retry(), {
+      ...(deps.sleep === undefined ? {} : { sleep: deps.sleep }),
+      ...(run.signal === undefined ? {} : { signal: run.signal }),
+      ...(deps.stateDeadlineMs === undefined ? {} : { deadlineMs: deps.stateDeadlineMs }),
+    });
+  }
+
   async function steps(
     failure: Failure,
     run: Run,
@@ -102,20 +116,24 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       return { outcome: { kind: 'skipped_unmapped', resourceArn: failure.resource_arn } };
 
     run.stage = 'claim';
-    const claim = await deps.state.claim(run.key, {
-      test_id: failure.test_id,
-      resource_arn: failure.resource_arn,
-    });
+    // Its PR exists and its record waits for the store: the same as a completed record.
+    if (deps.pending?.has(run.key) === true)
+      return { outcome: { kind: 'skipped_duplicate', status: 'completed', reason: 'completed' } };
+    const claim = await stored(run, () =>
+      deps.state.claim(run.key, { test_id: failure.test_id, resource_arn: failure.resource_arn }),
+    );
     if (!claim.claimed)
       return { outcome: { kind: 'skipped_duplicate', status: claim.status, reason: claim.reason } };
 
     const confirmed = await external(run, 'fetch_vanta', (ctx) => deps.source.confirm(failure, ctx));
     if (!confirmed.stillFailing) {
-      await deps.state.fail(run.key, {
-        code: 'TFX_RESOLVED',
-        message: 'test no longer failing',
-        retryable: true,
-      });
+      await stored(run, () =>
+        deps.state.fail(run.key, {
+          code: 'TFX_RESOLVED',
+          message: 'test no longer failing',
+          retryable: true,
+        }),
+      );
       return { outcome: { kind: 'skipped_resolved' } };
     }
 
@@ -151,7 +169,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       const draft = buildDraft(failure, run.key, repo, target.path, fix, check.summary, content);
       const pr = await external(run, 'create_pr', (ctx) => deps.publisher.publish(draft, ctx));
       run.stage = 'record';
-      await deps.state.complete(run.key, { pr_url: pr.url });
+      const recorded = await recordCompletion(run, pr.url);
       const outcome: Outcome = {
         kind: 'completed',
         prUrl: pr.url,
@@ -160,6 +178,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
         changedAttributes: fix.changedAttributes,
         validation: check.summary,
         fix: fixOrigin(fix),
+        ...(recorded ? {} : { recordPending: true }),
       };
       return {
         outcome,
@@ -171,14 +190,28 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     }
   }
 
+  /**
+   * Writes a published PR's record, waiting out a store outage up to the deadline; past it, the record is held
+   * (see PendingRecords) and false says so. Without a holder the error propagates as before.
+   */
+  async function recordCompletion(run: Run, prUrl: string): Promise<boolean> {
+    try {
+      await stored(run, () => deps.state.complete(run.key, { pr_url: prUrl }));
+      return true;
+    } catch (error) {
+      const e = toTerraFixError(error);
+      if (deps.pending === undefined || e.code !== 'TFX_STATE_STORE') throw error;
+      deps.pending.hold(run.key, { pr_url: prUrl });
+      return false;
+    }
+  }
+
   async function recordFailure(run: Run, error: TerraFixError): Promise<void> {
     if (run.stage === 'claim') return; // nothing was claimed
     try {
-      await deps.state.fail(run.key, {
-        code: error.code,
-        message: error.message,
-        retryable: error.retryable,
-      });
+      await stored(run, () =>
+        deps.state.fail(run.key, { code: error.code, message: error.message, retryable: error.retryable }),
+      );
     } catch (storeError) {
       // The claim lease expires on its own; the outcome still reaches the caller.
       deps.logger.error({ err: storeError, key: run.key }, 'Recording a failed outcome failed');

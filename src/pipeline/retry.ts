@@ -54,6 +54,13 @@ export interface RetryOptions {
   random?: () => number;
   signal?: AbortSignal;
   onRetry?: (info: RetryInfo) => void;
+  /**
+   * Retry until this many milliseconds have passed since the first attempt, instead of stopping at the policy's
+   * maxAttempts (backoff still follows the policy). For calls that must wait out an outage: the state store.
+   */
+  deadlineMs?: number;
+  /** Clock for the deadline (epoch ms); injectable for tests. */
+  now?: () => number;
 }
 
 /** Backoff before the next attempt, or undefined when the error must not be retried. */
@@ -72,8 +79,8 @@ export function retryDelayMs(
 }
 
 /**
- * Calls fn(1), fn(2), ... until it succeeds, the error is not retryable, maxAttempts is reached or the signal
- * aborts; then rethrows the last error as a TerraFixError.
+ * Calls fn(1), fn(2), ... until it succeeds, the error is not retryable, maxAttempts is reached (or, with
+ * `deadlineMs`, the deadline would pass) or the signal aborts; then rethrows the last error as a TerraFixError.
  */
 export async function runWithRetry<T>(
   fn: (attempt: number) => Promise<T>,
@@ -83,13 +90,20 @@ export async function runWithRetry<T>(
   const { signal, onRetry } = options;
   const wait = options.sleep ?? sleep;
   const random = options.random ?? Math.random;
+  const now = options.now ?? Date.now;
+  const { deadlineMs } = options;
+  const started = now();
   for (let attempt = 1; ; attempt++) {
     try {
       return await fn(attempt);
     } catch (thrown) {
       const error = toTerraFixError(thrown);
       const delayMs = retryDelayMs(error, attempt, policy, random);
-      if (delayMs === undefined || attempt >= policy.maxAttempts || signal?.aborted === true) throw error;
+      const exhausted =
+        deadlineMs === undefined
+          ? attempt >= policy.maxAttempts
+          : delayMs !== undefined && now() + delayMs - started > deadlineMs;
+      if (delayMs === undefined || exhausted || signal?.aborted === true) throw error;
       onRetry?.({ attempt, delayMs, error });
       try {
         await wait(delayMs, signal);

@@ -207,3 +207,42 @@ describe('sleep', () => {
     await expect(sleep(60_000, AbortSignal.abort(reason))).rejects.toBe(reason);
   });
 });
+
+describe('runWithRetry with a deadline', () => {
+  it('retries past maxAttempts until the deadline, on a clock the sleeps advance', async () => {
+    let clock = 0;
+    const wait = (ms: number) => {
+      clock += ms;
+      return Promise.resolve();
+    };
+    const errors = Array.from({ length: 20 }, transient);
+    const { fn, attempts } = scripted(errors);
+    const result = runWithRetry(fn, policy({ maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 100 }), {
+      sleep: wait,
+      random: () => 1,
+      deadlineMs: 1_000,
+      now: () => clock,
+    });
+    await expect(result).rejects.toMatchObject({ code: 'TFX_TRANSIENT' });
+    // 100 ms per backoff: attempts at 0, 100, ..., 1000 ms, then the next wait would pass the deadline.
+    expect(attempts).toHaveLength(11);
+    expect(clock).toBeLessThanOrEqual(1_000);
+  });
+
+  it('succeeds when the outage ends inside the deadline', async () => {
+    let clock = 0;
+    const wait = (ms: number) => {
+      clock += ms;
+      return Promise.resolve();
+    };
+    const { fn, attempts } = scripted(Array.from({ length: 6 }, transient));
+    const result = await runWithRetry(fn, policy({ maxAttempts: 2, baseDelayMs: 50, maxDelayMs: 50 }), {
+      sleep: wait,
+      random: () => 1,
+      deadlineMs: 60_000,
+      now: () => clock,
+    });
+    expect(result).toBe('ok@7');
+    expect(attempts).toHaveLength(7);
+  });
+});
