@@ -32,9 +32,7 @@ const { values } = parseArgs({
   },
 });
 const repos =
-  values.repo.length > 0
-    ? values.repo
-    : [`octo/platform=${FIXTURES}/platform`, `octo/data=${FIXTURES}/data`];
+  values.repo.length > 0 ? values.repo : [`octo/platform=${FIXTURES}/platform`, `octo/data=${FIXTURES}/data`];
 
 const data = await readFakeVantaData(values['vanta-data']);
 const vanta = await startFakeVanta({
@@ -42,7 +40,10 @@ const vanta = await startFakeVanta({
   port: Number(values['vanta-port']),
   rateLimitPerMinute: Number(values['rate-limit']),
 });
-const github = await startFakeGitHub({ port: Number(values['github-port']), tokens: { [values.token]: 'write' } });
+const github = await startFakeGitHub({
+  port: Number(values['github-port']),
+  tokens: { [values.token]: 'write' },
+});
 for (const spec of repos) {
   const [full = '', dir = ''] = spec.split('=');
   const [owner = '', name = ''] = full.split('/');
