@@ -3,18 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { type Failure, failureSchema } from '../../src/pipeline/failure.js';
 import type { FixProposal } from '../../src/pipeline/ports.js';
 import { buildDraft, generatorLine } from '../../src/pipeline/pull-request.js';
+import rds from '../e2e/fixtures/rds-failure.json' with { type: 'json' };
 
 const TOKEN = `ghp_${'a1B2'.repeat(9)}`;
 const failure: Failure = failureSchema.parse({
-  test_id: 'aws-rds-storage-encrypted',
-  test_name: 'RDS storage is encrypted',
-  resource_arn: 'arn:vanta:rds:::d-b-instance/65e0000000000000000000c1',
-  resource_type: 'AWS::RDS::DBInstance',
-  failure_reason: 'The database instance does not encrypt its storage',
-  severity: 'high',
-  framework: 'SOC2',
-  failed_at: '2026-01-05T10:00:00Z',
-  required_state: { storage_encrypted: true },
+  ...rds,
   remediation_guidance: 'Enable storage encryption (a new instance from an encrypted snapshot).',
 });
 const before =
