@@ -4,6 +4,7 @@ import { apiServerCommand } from './api-server-command.js';
 import { experimentsCommand } from './experiments-command.js';
 import { processOnceCommand } from './process-once-command.js';
 import { reportCommand } from './report-command.js';
+import { cleanupCommand, statsCommand } from './state-commands.js';
 
 /** Builds the `terrafix` program over `env` (tests pass their own). */
 export function buildProgram(env: NodeJS.ProcessEnv): Command {
@@ -16,6 +17,8 @@ export function buildProgram(env: NodeJS.ProcessEnv): Command {
   apiServerCommand(program, env);
   processOnceCommand(program, env);
   analyzeCommand(program, env);
+  statsCommand(program, env);
+  cleanupCommand(program, env);
   experimentsCommand(program, env);
   reportCommand(program, env);
   program.addHelpText(
