@@ -195,6 +195,8 @@ describe('the fixGenerator seam (where playbooks go first)', () => {
               'storage_encrypted$1= true',
             ),
             explanation: 'Encrypts storage (deterministic).',
+            source: 'playbook',
+            playbook: 'seam-test',
             changedAttributes: ['storage_encrypted'],
             reasoning: 'A known control.',
             confidence: 'high',
@@ -218,9 +220,7 @@ describe('the fixGenerator seam (where playbooks go first)', () => {
     expect(seen.sort()).toEqual(['aws_db_instance.orders', 'aws_s3_bucket.archive']);
     expect(fakes.bedrock.calls.length).toBe(calls + 1);
     const bodies = drafts.drafts.map((d) => d.body);
-    expect(
-      bodies.filter((b) => b.includes('- Written by: a deterministic fix (playbook), no model call')),
-    ).toHaveLength(1);
-    expect(bodies.filter((b) => b.includes(`- Written by: model \`${PROFILE_ID}\``))).toHaveLength(1);
+    expect(bodies.filter((b) => b.includes('(deterministic, no model call)'))).toHaveLength(1);
+    expect(bodies.filter((b) => b.includes(`- Fix Source: Model \`${PROFILE_ID}\``))).toHaveLength(1);
   }, 60_000);
 });

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { type Failure, failureSchema } from '../../src/pipeline/failure.js';
 import type { FixProposal } from '../../src/pipeline/ports.js';
-import { buildDraft, generatorLine } from '../../src/pipeline/pull-request.js';
+import { buildDraft } from '../../src/pipeline/pull-request.js';
 import rds from '../e2e/fixtures/rds-failure.json' with { type: 'json' };
 
 const TOKEN = `ghp_${'a1B2'.repeat(9)}`;
@@ -40,7 +40,7 @@ describe('the pull request body', () => {
     expect(body).toContain('**Failure Reason**: The database instance does not encrypt its storage');
     expect(body).toContain('**Remediation guidance**: Enable storage encryption');
     expect(body).toContain(
-      '- Written by: model `us.anthropic.claude-opus-4-5-20251101-v1:0`: 700 input + 180 output tokens, $0.0078',
+      '- Fix Source: Model `us.anthropic.claude-opus-4-5-20251101-v1:0` (700 input / 180 output tokens, $0.0078)',
     );
     expect(body).toContain('- Diff: `rds.tf` +1 −1 lines');
     expect(body).toContain('```diff\n--- a/rds.tf\n+++ b/rds.tf\n');
@@ -51,11 +51,15 @@ describe('the pull request body', () => {
     expect(body).toContain('# pw [REDACTED]');
   });
 
-  it('says when no model wrote the fix, and when the model has no price', () => {
-    expect(generatorLine(base)).toBe('a deterministic fix (playbook), no model call');
-    expect(generatorLine({ ...base, model: 'm' })).toBe(
-      'model `m`: 700 input + 180 output tokens, cost unknown (no price for this model)',
+  it('names the playbook when one wrote the fix, and leaves the cost out when the model has no price', () => {
+    const line = (fix: FixProposal): string | undefined =>
+      buildDraft(failure, 'k'.repeat(64), repo, 'rds.tf', fix, 'ok')
+        .body.split('\n')
+        .find((l) => l.startsWith('- Fix Source: '));
+    expect(line({ ...base, source: 'playbook', playbook: 'rds-storage-encryption' })).toBe(
+      '- Fix Source: Playbook `rds-storage-encryption` (deterministic, no model call)',
     );
+    expect(line({ ...base, model: 'm' })).toBe('- Fix Source: Model `m` (700 input / 180 output tokens)');
   });
 
   it('cuts a long diff and leaves the section out without the content before the fix', () => {
