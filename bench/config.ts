@@ -37,6 +37,8 @@ export interface BenchConfig {
   outFile: string;
   /** Duration scale of the `all` run whose report build is timed (BENCH_REPORT_SCALE, default 0.03). */
   reportScale: number;
+  /** Warm remediations per repository size on the real path against the fakes (BENCH_REAL_PATH_COUNT; 0 skips). */
+  realPathCount: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -83,5 +85,6 @@ export function loadBenchConfig(env: Env = process.env): BenchConfig {
     serverNodeArgs: (env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter((a) => a !== ''),
     outFile: env.BENCH_OUT ?? '.bench/results.json',
     reportScale: num(env, 'BENCH_REPORT_SCALE', 0.03, 0.01, 1),
+    realPathCount: Math.round(num(env, 'BENCH_REAL_PATH_COUNT', 8, 0, 1_000)),
   };
 }

@@ -10,6 +10,8 @@ import { loadBenchConfig } from './config.js';
 import { measureCpuPerFailure } from './cpu-per-failure.js';
 import { measureIntakeCeiling } from './intake-ceiling.js';
 import { measureParseTimes } from './parse-timing.js';
+import { measurePromptTokens } from './prompt-tokens.js';
+import { measureRealPath } from './real-path.js';
 import {
   type BenchResults,
   NOTE,
@@ -67,6 +69,7 @@ const results: BenchResults = {
     BENCH_COLD_CPU: config.coldCpu,
     BENCH_INTAKE_CEILING: config.intakeCeiling,
     BENCH_REPORT_SCALE: config.reportScale,
+    BENCH_REAL_PATH_COUNT: config.realPathCount,
     server: 'TerraFix mock mode, zero latency and failure rate, terraform validate OFF, state in memory',
     server_env: TERRAFIX_ENV,
     ...(config.serverNodeArgs.length > 0 ? { server_node_args: config.serverNodeArgs.join(' ') } : {}),
@@ -76,6 +79,12 @@ const results: BenchResults = {
 try {
   log('parse timing (in process, no server running)');
   results.parse = await measureParseTimes(2, 3);
+  log('Bedrock prompt tokens by repository size (in process, no network)');
+  results.promptTokens = await measurePromptTokens();
+  if (config.realPathCount > 0) {
+    log(`real path: ${config.realPathCount} warm remediations per size against zero-latency fakes`);
+    results.realPath = await measureRealPath(config.realPathCount, log);
+  }
 
   const bare = await startBareFastify();
   const tfx = await startTerraFix('terrafix', config.serverNodeArgs);

@@ -5,6 +5,8 @@ import type { CpuPerFailure } from './cpu-per-failure.js';
 import type { IntakeCeiling } from './intake-ceiling.js';
 import type { LoadResult } from './load.js';
 import type { ParseTiming } from './parse-timing.js';
+import { type PromptTokens, renderPromptTokens } from './prompt-tokens.js';
+import { type RealPathRow, renderRealPath } from './real-path.js';
 import { renderSoak, type SoakResult } from './soak.js';
 import type { SteadyResult } from './steady.js';
 import type { GeneratorThroughput, ThroughputResults, ThroughputRound, ThroughputRun } from './throughput.js';
@@ -47,6 +49,10 @@ export interface BenchResults {
   engine?: EngineComparison;
   liveHeap?: LiveHeap;
   reportBuild?: ReportBuildTiming;
+  /** Bedrock prompt tokens by synthetic repository size (no network). */
+  promptTokens?: PromptTokens[];
+  /** Real mode against zero-latency fakes. */
+  realPath?: RealPathRow[];
   durationSeconds?: number;
   error?: string;
 }
@@ -373,6 +379,11 @@ export function renderReport(r: BenchResults): string {
       `Report build for an all run (${b.runs} runs at duration scale ${b.durationScale}, ${b.charts} charts): median ${f(b.medianMs, 0)} ms (${b.ms.join(', ')} ms)`,
     );
   }
+  if (r.promptTokens !== undefined)
+    parts.push(
+      `Bedrock prompt tokens by repository size (flat is the goal)\n${renderPromptTokens(r.promptTokens)}`,
+    );
+  if (r.realPath !== undefined) parts.push(renderRealPath(r.realPath));
   if (r.error !== undefined) parts.push(`ERROR: ${r.error}`);
   if (r.durationSeconds !== undefined) parts.push(`benchmark took ${f(r.durationSeconds)} s`);
   return parts.join('\n\n');

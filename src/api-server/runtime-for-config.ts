@@ -16,7 +16,7 @@ export interface RuntimeOverrides {
 
 /**
  * The API server's runtime for `config`'s mode. Mock mode composes the simulated services. Without mock mode it
- * refuses: real mode needs the Vanta, Bedrock, GitHub and git adapters, which this build does not have yet.
+ * refuses: the API server's real mode (composeReal behind the runtime) is still to come.
  */
 export async function createRuntimeForConfig(
   config: ApiServerConfig,
@@ -25,7 +25,7 @@ export async function createRuntimeForConfig(
   if (!config.mockMode) {
     throw new TerraFixError(
       'TFX_CONFIG',
-      'real mode needs the service adapters (Vanta, Bedrock, GitHub, git), which are not available in this build; ' +
+      'the API server does not run real mode yet (terrafix process-once does); ' +
         'set TERRAFIX_MOCK_MODE=true to run the pipeline on simulated services',
       { category: 'config', field: 'TERRAFIX_MOCK_MODE' },
     );

@@ -4,31 +4,20 @@
  * environment variables, as it would in a local run (docs/real-mode.md).
  */
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, type MockInstance, vi } from 'vitest';
 import { buildProgram } from '../../src/cli/program.js';
 import type { Env } from '../../src/config/load.js';
-import { failureKey } from '../../src/pipeline/failure.js';
+import { failureKey, type FailureInput } from '../../src/pipeline/failure.js';
 import { type Fakes, realEnv, startFakes } from '../e2e/support.js';
 import { rejection } from '../support/rejection.js';
 
 const TOKEN = 'tfxcanary-cli-github-0001';
-const FAILURE = {
-  test_id: 'aws-rds-storage-encrypted',
-  test_name: 'RDS storage is encrypted',
-  resource_arn: 'arn:vanta:rds:::d-b-instance/65e0000000000000000000c1',
-  resource_type: 'AWS::RDS::DBInstance',
-  failure_reason: 'The database instance does not encrypt its storage',
-  severity: 'high',
-  framework: 'SOC2',
-  failed_at: '2026-01-05T10:00:00Z',
-  current_state: { storage_encrypted: false },
-  required_state: { storage_encrypted: true },
-  resource_id: '65e0000000000000000000c1',
-  resource_details: { name: 'orders-db' },
-};
+const FAILURE_PATH = new URL('../e2e/fixtures/rds-failure.json', import.meta.url).pathname;
+const FAILURE = JSON.parse(readFileSync(FAILURE_PATH, 'utf8')) as FailureInput;
 const SDK_ENV = ['AWS_ENDPOINT_URL_BEDROCK_RUNTIME', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'] as const;
 
 let fakes: Fakes;
@@ -42,8 +31,7 @@ beforeAll(async () => {
   fakes = await startFakes(TOKEN);
   dir = await mkdtemp(join(tmpdir(), 'tfx-cli-real-'));
   env = { ...realEnv(fakes, { githubToken: TOKEN, workspaceDir: join(dir, 'ws') }), LOG_LEVEL: 'silent' };
-  failurePath = join(dir, 'failure.json');
-  await writeFile(failurePath, JSON.stringify(FAILURE));
+  failurePath = FAILURE_PATH;
   const sdk: Record<(typeof SDK_ENV)[number], string> = {
     AWS_ENDPOINT_URL_BEDROCK_RUNTIME: fakes.bedrock.url,
     AWS_ACCESS_KEY_ID: 'AKIATFXCLIFAKE000001',

@@ -10,7 +10,9 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repoRelativePatch } from '../../src/composition/dry-run.js';
+import { DryRunPublisher, repoRelativePatch } from '../../src/composition/dry-run.js';
+import type { Failure } from '../../src/pipeline/failure.js';
+import type { FixGenerator } from '../../src/pipeline/ports.js';
 import { createHclParser } from '../../src/hcl/parser.js';
 import { createLogger } from '../../src/observability/logger.js';
 import type { ProcessResult } from '../../src/pipeline/outcome.js';
@@ -175,4 +177,50 @@ describe('real mode over fake Vanta, Bedrock and GitHub', () => {
     expect(fakes.github.pulls('octo', 'platform')).toHaveLength(5);
     expect(fakes.github.pulls('octo', 'data')).toHaveLength(2);
   }, 120_000);
+});
+
+describe('the fixGenerator seam (where playbooks go first)', () => {
+  it('wraps the model: what the wrapper fixes makes no model call, the rest reaches Bedrock', async () => {
+    const drafts = new DryRunPublisher();
+    const seen: string[] = [];
+    const env = realEnv(fakes, { githubToken: TOKEN, workspaceDir: join(work, 'workspaces-seam') });
+    const seam = composeOnFakes(fakes, env, logger, {
+      fixGenerator: (model): FixGenerator => ({
+        generate: (request, ctx) => {
+          seen.push(request.address);
+          if (request.address !== 'aws_db_instance.orders') return model.generate(request, ctx);
+          return Promise.resolve({
+            fixedContent: request.content.replace(
+              /storage_encrypted(\s*)= false/,
+              'storage_encrypted$1= true',
+            ),
+            explanation: 'Encrypts storage (deterministic).',
+            source: 'playbook',
+            playbook: 'seam-test',
+            changedAttributes: ['storage_encrypted'],
+            reasoning: 'A known control.',
+            confidence: 'high',
+            breakingChanges: 'None',
+            additionalRequirements: 'None',
+            usage: { inputTokens: 0, outputTokens: 0 },
+          });
+        },
+      }),
+      adapters: (a) => ({ ...a, publisher: drafts }),
+    });
+    rigs.push(seam);
+    const failures: Failure[] = [];
+    for (const test of await seam.real.vanta.reader.listFailingTests())
+      if (test.id === 'aws-rds-storage-encrypted' || test.id === 'aws-s3-bucket-versioning-enabled')
+        for await (const failure of seam.real.vanta.reader.failuresOf(test)) failures.push(failure);
+    const calls = fakes.bedrock.calls.length;
+    const outcomes = [];
+    for (const failure of failures) outcomes.push((await seam.real.pipeline.process(failure)).outcome.kind);
+    expect(outcomes).toEqual(['completed', 'completed']);
+    expect(seen.sort()).toEqual(['aws_db_instance.orders', 'aws_s3_bucket.archive']);
+    expect(fakes.bedrock.calls.length).toBe(calls + 1);
+    const bodies = drafts.drafts.map((d) => d.body);
+    expect(bodies.filter((b) => b.includes('(deterministic, no model call)'))).toHaveLength(1);
+    expect(bodies.filter((b) => b.includes(`- Fix Source: Model \`${PROFILE_ID}\``))).toHaveLength(1);
+  }, 60_000);
 });

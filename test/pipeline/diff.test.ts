@@ -137,4 +137,52 @@ describe('unifiedDiff', () => {
     expect(diff.split('\n').filter((l) => l.startsWith('+') && !l.startsWith('+++'))).toEqual(['+inserted']);
     expect(diff).toContain('@@ -2498,6 +2498,7 @@');
   });
+
+  it('windowed, gives exactly the whole-file diff for random edits (repeated lines, CRLF, no final newline)', () => {
+    /** The whole-file algorithm the windowed one replaced: split everything, trim common lines. */
+    const reference = (path: string, before: string, after: string, context = 3): string => {
+      const split = (t: string): string[] => t.match(/[^\n]*\n|[^\n]+$/g) ?? [];
+      const show = (p: string, l: string): string =>
+        l.endsWith('\n') ? `${p}${l}` : `${p}${l}\n\\ No newline at end of file\n`;
+      if (before === after) return '';
+      const a = split(before);
+      const b = split(after);
+      let start = 0;
+      while (start < a.length && start < b.length && a[start] === b[start]) start++;
+      let endA = a.length - 1;
+      let endB = b.length - 1;
+      while (endA >= start && endB >= start && a[endA] === b[endB]) {
+        endA--;
+        endB--;
+      }
+      const from = Math.max(0, start - context);
+      const toA = Math.min(a.length - 1, endA + context);
+      const toB = Math.min(b.length - 1, endB + context);
+      const countA = toA - from + 1;
+      const countB = toB - from + 1;
+      let out = `--- a/${path}\n+++ b/${path}\n`;
+      out += `@@ -${countA === 0 ? from : from + 1},${countA} +${countB === 0 ? from : from + 1},${countB} @@\n`;
+      for (let i = from; i < start; i++) out += show(' ', a[i] ?? '');
+      for (let i = start; i <= endA; i++) out += show('-', a[i] ?? '');
+      for (let i = start; i <= endB; i++) out += show('+', b[i] ?? '');
+      for (let i = endA + 1; i <= toA; i++) out += show(' ', a[i] ?? '');
+      return out;
+    };
+    let seed = 7;
+    const rand = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const pool = ['x\n', 'x\n', '  a = 1\n', '}\n', 'resource "r" "n" {\n', '\n', 'y\r\n', 'z'];
+    for (let round = 0; round < 400; round++) {
+      const size = rand(40);
+      const parts = Array.from({ length: size }, () => pool[rand(pool.length)] ?? '');
+      const before = parts.join('').replace(/z(?=.)/g, 'z\n');
+      const at = rand(before.length + 1);
+      const cut = rand(Math.min(30, before.length - at) + 1);
+      const insert = Array.from({ length: rand(4) }, () => pool[rand(pool.length)] ?? '').join('');
+      const after = before.slice(0, at) + insert + before.slice(at + cut);
+      expect(unifiedDiff('f.tf', before, after), `round ${round}`).toBe(reference('f.tf', before, after));
+    }
+  });
 });

@@ -8,27 +8,10 @@
  * default branch `main` with DIR's files (repeatable); `--root DIR` keeps the bare repositories; `--read-token T`
  * adds a token that may only read. Ctrl-C stops it.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Permission } from './auth.js';
+import { filesOf } from './seed-files.js';
 import { startFakeGitHub } from './server.js';
-
-async function filesOf(dir: string): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  async function walk(current: string): Promise<void> {
-    for (const entry of await readdir(current, { withFileTypes: true })) {
-      if (entry.name === '.git' || entry.name === '.terraform') continue;
-      const full = join(current, entry.name);
-      if (entry.isDirectory()) await walk(full);
-      else if (entry.isFile() && (await stat(full)).size < 5_000_000) {
-        out[relative(dir, full).split(sep).join('/')] = await readFile(full, 'utf8');
-      }
-    }
-  }
-  await walk(dir);
-  return out;
-}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
