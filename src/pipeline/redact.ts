@@ -73,11 +73,12 @@ const RULES: readonly Rule[] = [
   // Authorization schemes: any Bearer/Basic credential, however short.
   { hint: /bearer|basic/i, pattern: /(?<=\b(?:Bearer|Basic)\s+)[A-Za-z0-9._~+/=-]+/gi, replace: REDACTED },
   // key=value and key: value pairs whose key names a secret (password=, secret:, "api_key": "...", ...). A colon
-  // must be followed by a space or (JSON-escaped) quote, so ARNs such as `...:secret:name` stay readable.
+  // must be followed by a space or (JSON-escaped) quote, so ARNs such as `...:secret:name` stay readable. A
+  // Terraform reference (`password = var.db_password`) names no secret and stays, so a dry run's patch applies.
   {
     hint: /pass|pwd|secret|token|api[_-]?key|private[_-]?key|credential/i,
     pattern:
-      /\b([\w.-]*(?:password|passwd|pwd|secret|token|api[_-]?key|private[_-]?key|credentials?)[\w-]*\\?["']?\s*(?:=|:(?=[\s"'\\]))\s*\\?["']?)(?!\[REDACTED\])[^\s"'&,;}\\]+/gi,
+      /\b([\w.-]*(?:password|passwd|pwd|secret|token|api[_-]?key|private[_-]?key|credentials?)[\w-]*\\?["']?\s*(?:=|:(?=[\s"'\\]))\s*\\?["']?)(?!\[REDACTED\])(?!(?:var|local|data|module|each|count|self|path|terraform)\.)[^\s"'&,;}\\]+/gi,
     replace: `$1${REDACTED}`,
   },
   // Passwords in URL userinfo.

@@ -74,6 +74,8 @@ const ORDINARY = [
   'commit 3f786850e387550fdab836ed7e6dc881de23001b',
   'failure key 0b2f5c1d4e6a7b8c9d0e1f2a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e',
   'modules/Network2/subnets/private/main.tf',
+  '  password            = var.db_password',
+  'master_password = data.aws_secretsmanager_secret_version.db.secret_string',
 ];
 
 describe('redaction corpus', () => {
