@@ -5,7 +5,7 @@
  * Exit codes: 0 pass, 1 a threshold failed (or a run errored), 2 usage or configuration error, 3 target
  * unreachable.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rmdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TerraFixError, toTerraFixError } from '../../src/pipeline/errors.js';
 import { experimentFindings, summaryVerdict } from '../results/experiment-findings.js';
@@ -74,6 +74,11 @@ function checkHost(host: string): string {
   return url.origin;
 }
 
+/** Removes `dir` when this run created it and left it empty (rmdir refuses a folder with files in it). */
+async function removeIfEmpty(dir: string | undefined): Promise<void> {
+  if (dir !== undefined) await rmdir(dir).catch(() => undefined);
+}
+
 /** Runs the selected experiments and writes the result folder. Never throws for run-level problems. */
 export async function runExperiments(options: RunnerOptions): Promise<RunnerOutcome> {
   const { progress } = options;
@@ -84,11 +89,15 @@ export async function runExperiments(options: RunnerOptions): Promise<RunnerOutc
     progress.log(`error: ${toTerraFixError(error).message}`);
     return { summary: undefined, exitCode: 2, summaryPath: undefined };
   }
-  await mkdir(options.output, { recursive: true });
   let server: LocalServer | undefined;
   let baseUrl: string;
+  // The folder a refused run created (undefined when it existed already): removed again if nothing was written.
+  let created: string | undefined;
   try {
-    if (options.local) {
+    // The host is checked before anything is written: a refused run leaves no empty output folder behind.
+    const remote = options.local ? undefined : checkHost(options.host ?? 'http://127.0.0.1:8081');
+    created = await mkdir(options.output, { recursive: true });
+    if (remote === undefined) {
       server = await startLocalServer({
         logFile: join(options.output, 'server.log'),
         // Load runs measure the pipeline; terraform validate per fix would measure terraform. Opt back in via env.
@@ -98,11 +107,12 @@ export async function runExperiments(options: RunnerOptions): Promise<RunnerOutc
       baseUrl = server.url;
       progress.log(`local API server on ${baseUrl} (log: ${server.logFile})`);
     } else {
-      baseUrl = checkHost(options.host ?? 'http://127.0.0.1:8081');
+      baseUrl = remote;
     }
   } catch (error) {
     const e = toTerraFixError(error);
     progress.log(`error: ${e.message}`);
+    await removeIfEmpty(created === undefined ? undefined : options.output);
     return { summary: undefined, exitCode: e.code === 'TFX_UNREACHABLE' ? 3 : 2, summaryPath: undefined };
   }
   const target = new TargetClient(baseUrl);
@@ -114,6 +124,7 @@ export async function runExperiments(options: RunnerOptions): Promise<RunnerOutc
       await target.waitReady(options.readyTimeoutMs ?? 30_000);
     } catch (error) {
       progress.log(`error: ${toTerraFixError(error).message}`);
+      await removeIfEmpty(created === undefined ? undefined : options.output);
       return { summary: undefined, exitCode: 3, summaryPath: undefined };
     }
     outer: for (const profile of profiles) {

@@ -47,6 +47,7 @@ function textReport(run: RealRun): string {
         ? `Successfully created PR: ${result.outcome.prUrl}`
         : `Dry run: would-be PR written to ${run.dryRunDir} (body.md, fix.patch, pr.json)`,
       `Validation: ${result.outcome.validation}`,
+      `Fix source: ${result.outcome.fix.source === 'playbook' ? `playbook ${result.outcome.fix.playbook ?? ''}` : 'model'}`,
     );
   }
   if (result.outcome.kind === 'skipped_duplicate') lines.push('Failure was already processed (skipped)');

@@ -2,7 +2,7 @@
  * Real mode: the shared pipeline over Vanta (confirm), the repository mapping, git (workspace cache), Bedrock and
  * GitHub. The adapters' own retries (Vanta re-mints and backoff, Octokit rate-limit waits) are counted through
  * AdapterMetrics; the model's tokens and cost go to the pipeline observer's `modelUsage`.
- * "Playbooks first" slots in through `overrides.fixGenerator`, which wraps the model generator.
+ * Playbooks (src/playbooks) answer first; the model is the fallback. `overrides.fixGenerator` replaces that wrapping.
  */
 import {
   type BedrockAdapter,
@@ -16,6 +16,7 @@ import { createVanta, type Vanta, type VantaDeps } from '../adapters/vanta/index
 import type { RealAdaptersConfig } from '../config/real-mode.js';
 import type { AdapterMetrics } from '../observability/adapter-metrics.js';
 import type { FixGenerator } from '../pipeline/ports.js';
+import { createPlaybookGenerator, playbooksThenModel } from '../playbooks/generator.js';
 import {
   composePipeline,
   type PipelineAdapters,
@@ -33,7 +34,7 @@ export interface RealEnvironment extends PipelineEnvironment {
 
 /** Seams for tests, the bench, dry runs and later features; production passes none. */
 export interface RealOverrides {
-  /** Wraps the Bedrock generator, e.g. `(model) => playbooksThenModel(playbooks, model)`. */
+  /** Wraps the Bedrock generator instead of the default `playbooksThenModel(playbooks, model)` (`(m) => m`: model only). */
   fixGenerator?: (model: FixGenerator) => FixGenerator;
   /** Replaces or wraps any adapter after the fix generator wrapper (dry runs swap the publisher). */
   adapters?: (adapters: PipelineAdapters) => PipelineAdapters;
@@ -97,7 +98,9 @@ export function composeReal(
     onUsage: (usage) => observer.modelUsage?.(usage),
     ...overrides.bedrock,
   });
-  const generator = overrides.fixGenerator?.(bedrock.generator) ?? bedrock.generator;
+  const generator =
+    overrides.fixGenerator?.(bedrock.generator) ??
+    playbooksThenModel(createPlaybookGenerator(), bedrock.generator);
   const adapters: PipelineAdapters = {
     source: vanta.source,
     resolver: new MappedRepoResolver(config.mapping),

@@ -4,12 +4,14 @@
  */
 import type { FixCheck, LocatedTarget, TerraformAnalyzer, TreeSnapshot } from '../pipeline/analyzer.js';
 import type { Failure } from '../pipeline/failure.js';
+import type { HclDocument } from './document.js';
 import { indexResources, type LocatedResource, locateIn, type ResourceIndex } from './locate.js';
 import { LruCache } from './lru.js';
 import type { HclParser } from './parser.js';
 import { RelatedBlockFinder } from './related-blocks.js';
+import type { TerraformCheck } from './terraform.js';
 import type { TerraformGate } from './terraform-gate.js';
-import { validateFix } from './validate.js';
+import { runTerraformOn, validateFix } from './validate.js';
 
 export interface HclAnalyzerOptions {
   parser: HclParser;
@@ -21,26 +23,40 @@ export interface HclAnalyzerOptions {
 /** Builds the analyzer; the index cache follows the parser's cache switch so "cache off" means cold work. */
 export function createHclAnalyzer(options: HclAnalyzerOptions): TerraformAnalyzer {
   const { parser, terraform } = options;
-  const indexes = new LruCache<ResourceIndex>(options.indexEntries ?? 256);
+  const indexes = new LruCache<{ index: ResourceIndex; docs: ReadonlyMap<string, HclDocument> }>(
+    options.indexEntries ?? 256,
+  );
+  // The parsed file each located target came from, for validate(); dropped with the target.
+  const documents = new WeakMap<LocatedResource, HclDocument | undefined>();
+  const originalDocOf = (located: LocatedResource): { originalDoc?: HclDocument } => {
+    const doc = documents.get(located);
+    return doc === undefined ? {} : { originalDoc: doc };
+  };
+  // terraform's verdict on an unfixed module, per revision: the "before" side of the diagnostics comparison.
+  const baselines = new LruCache<Promise<TerraformCheck>>(64);
   const related = new RelatedBlockFinder({
     cacheEnabled: parser.cacheEnabled,
     entries: options.indexEntries ?? 256,
   });
 
-  async function indexFor(tree: TreeSnapshot): Promise<ResourceIndex> {
+  async function indexFor(
+    tree: TreeSnapshot,
+  ): Promise<{ index: ResourceIndex; docs: ReadonlyMap<string, HclDocument> }> {
     if (parser.cacheEnabled) {
       const hit = indexes.get(tree.revision);
       if (hit !== undefined) return hit;
     }
     const docs = await parser.parseAll(tree.files);
-    const index = indexResources(tree.files, docs);
-    if (parser.cacheEnabled) indexes.set(tree.revision, index);
-    return index;
+    const entry = { index: indexResources(tree.files, docs), docs };
+    if (parser.cacheEnabled) indexes.set(tree.revision, entry);
+    return entry;
   }
 
   return {
     async locate(tree: TreeSnapshot, failure: Failure): Promise<LocatedTarget> {
-      const located = locateIn(await indexFor(tree), failure);
+      const { index, docs } = await indexFor(tree);
+      const located = locateIn(index, failure);
+      documents.set(located, docs.get(located.path));
       const { path, address } = located;
       const text = located.block.text;
       return {
@@ -54,16 +70,31 @@ export function createHclAnalyzer(options: HclAnalyzerOptions): TerraformAnalyze
 
     async validate(tree: TreeSnapshot, target: LocatedTarget, fixedContent: string): Promise<FixCheck> {
       const runner = await terraform.acquire();
+      const located = target.handle as LocatedResource;
+      const baseline = (): Promise<TerraformCheck> => {
+        const key = `${tree.revision}\0${located.moduleDir}`;
+        const hit = baselines.get(key);
+        if (hit !== undefined || runner === undefined)
+          return hit ?? Promise.reject(new Error('no terraform'));
+        const check = runTerraformOn(tree.files, located.moduleDir, runner);
+        baselines.set(key, check);
+        return check;
+      };
       const result = await validateFix({
         files: tree.files,
         path: target.path,
         fixedContent,
-        located: target.handle as LocatedResource,
+        located,
         parser,
-        ...(runner === undefined ? {} : { terraform: runner }),
+        ...originalDocOf(located),
+        ...(runner === undefined ? {} : { terraform: runner, baseline }),
       });
       if (!result.ok) return { ok: false, code: result.code, reason: result.reason };
-      const tf = result.terraform === 'passed' ? 'terraform validate passed' : terraform.skippedReason();
+      if (result.terraform === 'inconclusive' && terraform.mode === 'required') {
+        // Fail closed: `required` means a fix terraform could not judge does not become a PR.
+        return { ok: false, code: 'TFX_FIX_INVALID', reason: result.terraformSummary };
+      }
+      const tf = result.terraform === 'skipped' ? terraform.skippedReason() : result.terraformSummary;
       return { ok: true, summary: `HCL checks passed (${result.checks.length - 1}); ${tf}` };
     },
   };

@@ -75,6 +75,15 @@ export function blockEntries(doc: HclDocument): Map<string, HclValue> {
   return entries;
 }
 
+/** The parsed JSON of one block address (as blockEntries keys it) in a document, without walking the rest. */
+export function entryOf(doc: HclDocument, kind: string, labels: readonly string[]): HclValue | undefined {
+  let value: HclValue | undefined = doc[kind];
+  for (const label of labels.slice(0, LABEL_DEPTH[kind] ?? 0)) {
+    value = isHclObject(value) ? value[label] : undefined;
+  }
+  return value;
+}
+
 /** Structural equality of two parsed values (object key order ignored). */
 export function sameValue(a: HclValue | undefined, b: HclValue | undefined): boolean {
   if (a === b) return true;

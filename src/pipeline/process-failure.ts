@@ -14,7 +14,7 @@ import type {
   RepoResolver,
   Workspace,
 } from './ports.js';
-import { buildDraft } from './pull-request.js';
+import { buildDraft, fixOrigin } from './pull-request.js';
 import { type RetryPolicy, runWithRetry } from './retry.js';
 import type { Stage, StageTimings } from './stages.js';
 import type { StateStore } from './state-store.js';
@@ -159,10 +159,11 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
         reused: pr.reused,
         changedAttributes: fix.changedAttributes,
         validation: check.summary,
+        fix: fixOrigin(fix),
       };
       return {
         outcome,
-        usage: fix.usage,
+        ...(fixOrigin(fix).source === 'model' ? { usage: fix.usage } : {}),
         ...(keepDiff ? { diff: unifiedDiff(target.path, content, fix.fixedContent) } : {}),
       };
     } finally {

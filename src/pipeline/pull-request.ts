@@ -24,18 +24,25 @@ export function branchName(failure: Failure, key: string): string {
   return `terrafix/${slug === '' ? 'fix' : slug}-${key.slice(0, 12)}`;
 }
 
+/** Who wrote a fix, as outcomes and PR bodies report it (no `source` means the model). */
+export function fixOrigin(fix: FixProposal): { source: 'playbook' | 'model'; playbook?: string } {
+  if (fix.source === 'playbook') return { source: 'playbook', playbook: fix.playbook ?? 'unnamed' };
+  return { source: 'model' };
+}
+
+/** One line for the PR body: the playbook by name, or the model with its tokens and cost when known. */
+function fixSourceLine(fix: FixProposal): string {
+  const origin = fixOrigin(fix);
+  if (origin.source === 'playbook')
+    return `Playbook \`${origin.playbook ?? ''}\` (deterministic, no model call)`;
+  const model = fix.model === undefined ? 'Model' : `Model \`${fix.model}\``;
+  const cost = fix.costUsd === undefined ? '' : `, $${fix.costUsd.toFixed(4)}`;
+  return `${model} (${fix.usage.inputTokens} input / ${fix.usage.outputTokens} output tokens${cost})`;
+}
+
 function stateBlock(state: Record<string, unknown>): string {
   const json = JSON.stringify(state, null, 2);
   return json.length > STATE_LIMIT ? `${json.slice(0, STATE_LIMIT)}... [truncated]` : json;
-}
-
-/** What wrote the fix: the model with its tokens and cost, or a deterministic fixer (no model call). */
-export function generatorLine(fix: FixProposal): string {
-  if (fix.model === undefined) return 'a deterministic fix (playbook), no model call';
-  const { inputTokens, outputTokens } = fix.usage;
-  const cost =
-    fix.costUsd === undefined ? 'cost unknown (no price for this model)' : `$${fix.costUsd.toFixed(4)}`;
-  return `model \`${fix.model}\`: ${inputTokens} input + ${outputTokens} output tokens, ${cost}`;
 }
 
 /** `+a −b lines` of a unified diff, and the diff itself cut to DIFF_LIMIT characters. */
@@ -111,7 +118,7 @@ export function buildDraft(
     `- Modified File: \`${path}\``,
     `- Changed Attributes: ${fix.changedAttributes.map((a) => `\`${a}\``).join(', ')}`,
     `- Validation: ${validation}`,
-    `- Written by: ${generatorLine(fix)}`,
+    `- Fix Source: ${fixSourceLine(fix)}`,
     ...diffSection(path, before, fix.fixedContent),
     '',
     '### 📝 Explanation',

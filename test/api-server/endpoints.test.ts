@@ -148,6 +148,7 @@ describe('/status, /health, /ready, /stats/reset', () => {
     expect((await post(api.app, '/webhook', failure)).json()).toMatchObject({
       outcome: 'completed',
       pr_reused: false,
+      fix_source: expect.stringMatching(/^(playbook|model)$/) as unknown,
     });
   });
 });

@@ -80,18 +80,20 @@ async function run(args: string[], extra: Env = {}): Promise<string> {
 describe('process-once in real mode', () => {
   it('--dry-run writes body.md, fix.patch and pr.json and opens nothing', async () => {
     const output = join(dir, 'dry');
+    const modelCalls = fakes.bedrock.calls.length;
     const out = await run(['process-once', '--failure-json', failurePath, '--dry-run', '--output', output]);
+    expect(fakes.bedrock.calls.length).toBe(modelCalls);
     expect(out).toContain('Outcome: completed\n');
     expect(out).toContain(`Dry run: would-be PR written to ${output}`);
-    expect(out).toMatch(
-      /^Model tokens: \d+ in, \d+ out \(us\.anthropic\.claude-opus-4-5-20251101-v1:0, \$\d/m,
-    );
+    // RDS storage encryption has a playbook: the fix is deterministic and Bedrock is not asked.
+    expect(out).toContain('Fix source: playbook rds-storage-encryption\n');
+    expect(out).not.toMatch(/^Model tokens:/m);
     expect(process.exitCode).toBe(0);
     expect(fakes.github.pulls('octo', 'data')).toEqual([]);
 
     const body = await readFile(join(output, 'body.md'), 'utf8');
     expect(body).toContain('Fixes: test-aws-rds-storage-encrypted');
-    expect(body).toContain('model `us.anthropic.claude-opus-4-5-20251101-v1:0`');
+    expect(body).toContain('Playbook `rds-storage-encryption` (deterministic, no model call)');
     const pr = JSON.parse(await readFile(join(output, 'pr.json'), 'utf8')) as Record<string, unknown>;
     expect(pr).toMatchObject({
       outcome: 'completed',

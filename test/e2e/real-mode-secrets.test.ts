@@ -68,6 +68,8 @@ function compose(githubToken: string, vantaSecret: string): RealRig {
   const logger = createLogger('trace', { write: (line: string) => logLines.push(line) });
   const rig = composeOnFakes(fakes, env, logger, {
     bedrock: { endpoint: fakes.bedrock.url, credentials: AWS },
+    // Model only, so the AWS credentials are sent and checked too.
+    fixGenerator: (model) => model,
   });
   rigs.push(rig);
   return rig;

@@ -47,7 +47,9 @@ afterAll(async () => {
 
 function rig(): RealRig {
   const env = realEnv(fakes, { githubToken: TOKEN, workspaceDir: join(work, 'workspaces') });
-  const created = composeOnFakes(fakes, env, logger);
+  // Model only: every fix goes through Bedrock, so its throttling, tokens and cost are exercised end to end
+  // (test/composition/real-playbooks.test.ts covers the default, playbooks first).
+  const created = composeOnFakes(fakes, env, logger, { fixGenerator: (model) => model });
   rigs.push(created);
   return created;
 }
@@ -106,7 +108,7 @@ describe('real mode over fake Vanta, Bedrock and GitHub', () => {
         const head = await bare.resolveRef(`refs/heads/${pull.head}`);
         expect((await bare.commitInfo(head ?? '')).parents).toEqual([main]);
         expect(pull.body).toContain(`Fixes: test-`);
-        expect(pull.body).toContain(`model \`${PROFILE_ID}\``);
+        expect(pull.body).toContain(`- Fix Source: Model \`${PROFILE_ID}\``);
         expect(pull.body).toMatch(/- Diff: `[^`]+` \+\d+ −\d+ lines/);
         expect(pull.body).toMatch(/- Validation: HCL checks passed/);
       }
