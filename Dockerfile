@@ -114,6 +114,7 @@ ENV NODE_ENV=production \
     TF_CLI_CONFIG_FILE=/opt/terraform/terraform.rc \
     TF_IN_AUTOMATION=1 \
     TERRAFIX_API_HOST=0.0.0.0 \
+    TERRAFIX_HEALTH_HOST=0.0.0.0 \
     GIT_TERMINAL_PROMPT=0
 
 # The base image's `node` user (uid/gid 1000), given numerically so that runAsNonRoot checks can verify it.

@@ -4,6 +4,7 @@ import { apiServerCommand } from './api-server-command.js';
 import { experimentsCommand } from './experiments-command.js';
 import { processOnceCommand } from './process-once-command.js';
 import { reportCommand } from './report-command.js';
+import { serveCommand } from './serve-command.js';
 import { cleanupCommand, statsCommand } from './state-commands.js';
 
 /** Builds the `terrafix` program over `env` (tests pass their own). */
@@ -14,6 +15,7 @@ export function buildProgram(env: NodeJS.ProcessEnv): Command {
     )
     .showHelpAfterError()
     .exitOverride();
+  serveCommand(program, env);
   apiServerCommand(program, env);
   processOnceCommand(program, env);
   analyzeCommand(program, env);

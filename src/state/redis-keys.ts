@@ -33,6 +33,24 @@ export function leaseKeys(prefix: string = DEFAULT_KEY_PREFIX): LeaseKeys {
   return { lease: `${prefix}leader`, fence: `${prefix}leader:fence` };
 }
 
+/** Keys of the PR ledger: open TerraFix PRs per repository (the open cap), PRs created per hour (the rate cap). */
+export interface PrLedgerKeys {
+  /** `{prefix}prs:open:{owner/name}`: failure keys with an open (or being opened) PR in that repository. */
+  open(repo: string): string;
+  /** `{prefix}prs:created`: failure keys by creation time (epoch ms) over the last hour. */
+  readonly created: string;
+  /** `{prefix}prs:ledger`: failure key → JSON of its open PR (repo, number, url, test, resource, times). */
+  readonly ledger: string;
+}
+
+export function prLedgerKeys(prefix: string = DEFAULT_KEY_PREFIX): PrLedgerKeys {
+  return {
+    open: (repo) => `${prefix}prs:open:${repo}`,
+    created: `${prefix}prs:created`,
+    ledger: `${prefix}prs:ledger`,
+  };
+}
+
 /** Escapes Redis glob metacharacters so a prefix matches only itself. */
 export function escapeGlob(text: string): string {
   return text.replace(/[*?[\]\\]/g, '\\$&');

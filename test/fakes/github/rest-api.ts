@@ -474,6 +474,20 @@ const routes: Route[] = [
   },
   {
     method: 'POST',
+    pattern: /^\/issues\/(\d+)\/comments$/,
+    write: true,
+    handler: (req, repo, [n = '']) => {
+      const pull = repo.pulls.find((p) => p.number === Number(n));
+      if (pull === undefined) return notFound();
+      const text = obj(req.body).body;
+      if (typeof text !== 'string' || text === '')
+        return invalid([{ resource: 'IssueComment', code: 'missing_field', field: 'body' }]);
+      pull.comments = [...(pull.comments ?? []), text];
+      return { status: 201, body: { id: pull.number * 1000 + pull.comments.length, body: text } };
+    },
+  },
+  {
+    method: 'POST',
     pattern: /^\/issues\/(\d+)\/labels$/,
     write: true,
     handler: (req, repo, [n = '']) => {

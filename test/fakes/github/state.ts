@@ -25,6 +25,8 @@ export interface FakePull {
   labels: string[];
   createdAt: string;
   closedAt: string | null;
+  /** Bodies of the issue comments posted on the PR, in order. */
+  comments?: string[];
 }
 
 export interface FakeRepo {

@@ -1,0 +1,47 @@
+/**
+ * The service's PullRequestTracker on GitHub: a PR's state (`pulls.get`) and closing one with a comment
+ * (`issues.createComment`, then `pulls.update state=closed`), through the same throttled, retrying client as the
+ * publisher. Errors are translated at this edge like the publisher's.
+ */
+import type { PullRequestTracker, TrackedPull } from '../../pipeline/pull-request-tracker.js';
+import { createGitHubClient, type GitHubClient, type GitHubClientOptions } from './client.js';
+import { translateGitHubError } from './github-errors.js';
+
+export class GitHubPullTracker implements PullRequestTracker {
+  readonly #client: GitHubClient;
+  readonly #secrets: string[];
+
+  constructor(options: GitHubClientOptions) {
+    this.#client = createGitHubClient(options);
+    this.#secrets = [options.token];
+  }
+
+  async status(repo: string, number: number): Promise<TrackedPull> {
+    const [owner = '', name = ''] = repo.split('/');
+    try {
+      const { data } = await this.#client.rest.pulls.get({ owner, repo: name, pull_number: number });
+      return {
+        state: data.state === 'open' ? 'open' : 'closed',
+        merged: data.merged,
+        mergedAt: data.merged_at ?? undefined,
+      };
+    } catch (error) {
+      throw translateGitHubError(error, 'get pull request', this.#secrets);
+    }
+  }
+
+  async closeWithComment(repo: string, number: number, comment: string): Promise<void> {
+    const [owner = '', name = ''] = repo.split('/');
+    try {
+      await this.#client.rest.issues.createComment({
+        owner,
+        repo: name,
+        issue_number: number,
+        body: comment,
+      });
+      await this.#client.rest.pulls.update({ owner, repo: name, pull_number: number, state: 'closed' });
+    } catch (error) {
+      throw translateGitHubError(error, 'close pull request', this.#secrets);
+    }
+  }
+}
