@@ -13,7 +13,12 @@ import { K6RunAccumulator, parseNdjsonLine, type K6Sample } from '../engine/k6-n
 import { encodeHistogram, newHistogram, summarize } from '../engine/latency.js';
 import { emptyPoint } from '../engine/recorder.js';
 import type { LoadShape } from '../profiles/schema.js';
-import { ERROR_KINDS, type RunResult, type TimelinePoint } from '../results/run-result.js';
+import {
+  ERROR_KINDS,
+  type LatencySummaryMs,
+  type RunResult,
+  type TimelinePoint,
+} from '../results/run-result.js';
 
 /** Merges k6 `--out json` outputs of one run (each file one runner's). */
 export function mergeK6Outputs(
@@ -51,6 +56,23 @@ export function mergeK6Outputs(
 
 const round3 = (v: number): number => Math.round(v * 1000) / 1000;
 
+/**
+ * A decoded HDR histogram knows its max only to its bucket's precision; the runners' own maxima are exact, so
+ * no statistic may exceed the largest of them.
+ */
+function exactMax(latency: LatencySummaryMs, max: number): LatencySummaryMs {
+  const cap = (v: number): number => Math.min(v, max);
+  return {
+    ...latency,
+    p50: cap(latency.p50),
+    p90: cap(latency.p90),
+    p95: cap(latency.p95),
+    p99: cap(latency.p99),
+    p999: cap(latency.p999),
+    max,
+  };
+}
+
 /** Merges RunResults of one run (each one generator's share). */
 export function mergeRunResults(results: readonly RunResult[]): RunResult {
   const [head] = results;
@@ -60,7 +82,7 @@ export function mergeRunResults(results: readonly RunResult[]): RunResult {
       field: '--merge',
     });
   const whole = newHistogram();
-  for (const r of results) whole.add(hdr.decodeFromCompressedBase64(r.histogram, 32, true));
+  for (const r of results) whole.add(hdr.decodeFromCompressedBase64(r.histogram, 32, false));
   const startMs = Math.min(...results.map((r) => Date.parse(r.startedAt)));
   const endMs = Math.max(...results.map((r) => Date.parse(r.endedAt)));
   const timeline = new Map<number, TimelinePoint>();
@@ -116,7 +138,7 @@ export function mergeRunResults(results: readonly RunResult[]): RunResult {
     intendedRate: intended,
     achievedRate: durationSeconds > 0 ? round3(requests / durationSeconds) : 0,
     droppedIterations: sum((r) => r.droppedIterations),
-    latency: summarize(whole),
+    latency: exactMax(summarize(whole), Math.max(...results.map((r) => r.latency.max))),
     histogram: encodeHistogram(whole),
     timeline: points,
     aborted: results.map((r) => r.aborted).find((a) => a !== null) ?? null,

@@ -367,6 +367,8 @@ async function main(): Promise<number> {
 
 main().then(
   (code) => {
+    if (env.FAKE_K6_LOG !== undefined)
+      appendFileSync(env.FAKE_K6_LOG, `${JSON.stringify({ exitCode: code })}\n`);
     clearInterval(flusher);
     flush();
     api.close();
