@@ -86,7 +86,14 @@ export default tseslint.config(
               message: 'The product does not import the lab (experiments, reports, bench) or tests.',
             },
             {
-              target: ['./src/state', './src/queue', './src/observability', './src/hcl', './src/faults'],
+              target: [
+                './src/state',
+                './src/queue',
+                './src/observability',
+                './src/hcl',
+                './src/faults',
+                './src/playbooks',
+              ],
               from: [
                 './src/api-server',
                 './src/cli',

@@ -5,7 +5,7 @@
  * Exit codes: 0 pass, 1 a threshold failed (or a run errored), 2 usage or configuration error, 3 target
  * unreachable.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rmdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TerraFixError, toTerraFixError } from '../../src/pipeline/errors.js';
 import { experimentFindings, summaryVerdict } from '../results/experiment-findings.js';
@@ -106,6 +106,11 @@ export function selectedProfiles(
   return profiles;
 }
 
+/** Removes `dir` when this run created it and left it empty (rmdir refuses a folder with files in it). */
+async function removeIfEmpty(dir: string | undefined): Promise<void> {
+  if (dir !== undefined) await rmdir(dir).catch(() => undefined);
+}
+
 /** Runs the selected experiments and writes the result folder. Never throws for run-level problems. */
 export async function runExperiments(options: RunnerOptions): Promise<RunnerOutcome> {
   const { progress } = options;
@@ -116,11 +121,17 @@ export async function runExperiments(options: RunnerOptions): Promise<RunnerOutc
     progress.log(`error: ${toTerraFixError(error).message}`);
     return { summary: undefined, exitCode: 2, summaryPath: undefined };
   }
-  await mkdir(options.output, { recursive: true });
   let server: LocalServer | undefined;
   let baseUrl: string;
+  // The folder a refused run created (undefined when it existed already): removed again if nothing was written.
+  let created: string | undefined;
   try {
-    if (options.local) {
+    // The host is checked before anything is written: a refused run leaves no empty output folder behind.
+    const host = options.local
+      ? undefined
+      : checkHost(options.host ?? 'http://127.0.0.1:8081', options.allowRemote === true);
+    created = await mkdir(options.output, { recursive: true });
+    if (host === undefined) {
       server = await startLocalServer({
         logFile: join(options.output, 'server.log'),
         // Load runs measure the pipeline; terraform validate per fix would measure terraform. Opt back in via env.
@@ -130,7 +141,6 @@ export async function runExperiments(options: RunnerOptions): Promise<RunnerOutc
       baseUrl = server.url;
       progress.log(`local API server on ${baseUrl} (log: ${server.logFile})`);
     } else {
-      const host = checkHost(options.host ?? 'http://127.0.0.1:8081', options.allowRemote === true);
       baseUrl = host.origin;
       if (host.remote)
         progress.log(
@@ -140,6 +150,7 @@ export async function runExperiments(options: RunnerOptions): Promise<RunnerOutc
   } catch (error) {
     const e = toTerraFixError(error);
     progress.log(`error: ${e.message}`);
+    await removeIfEmpty(created === undefined ? undefined : options.output);
     return { summary: undefined, exitCode: e.code === 'TFX_UNREACHABLE' ? 3 : 2, summaryPath: undefined };
   }
   const target = new TargetClient(baseUrl);
@@ -152,6 +163,7 @@ export async function runExperiments(options: RunnerOptions): Promise<RunnerOutc
       await target.waitReady(options.readyTimeoutMs ?? 30_000);
     } catch (error) {
       progress.log(`error: ${toTerraFixError(error).message}`);
+      await removeIfEmpty(created === undefined ? undefined : options.output);
       return { summary: undefined, exitCode: 3, summaryPath: undefined };
     }
     if (!options.local) {

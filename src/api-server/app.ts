@@ -7,6 +7,8 @@ import { healthRoutes } from './routes/health.js';
 import { intakeRoutes } from './routes/intake.js';
 import { metricsRoute } from './routes/metrics.js';
 import { statusRoutes } from './routes/status.js';
+import { HttpDrain } from './http-drain.js';
+import { lingerAfterRefusal } from './linger.js';
 import type { ApiRuntime } from './runtime-types.js';
 
 const KNOWN_PATHS = new Map<string, string>([
@@ -20,12 +22,23 @@ const KNOWN_PATHS = new Map<string, string>([
   ['/metrics', 'GET, HEAD'],
 ]);
 
+/** Retry-After of a 503 that does not set its own (the queue's refusals estimate theirs). */
+export const TRANSIENT_RETRY_AFTER_SECONDS = 5;
+
+/** How much of a refused oversized body is read (and dropped) before the connection is closed anyway. */
+const LINGER_MAX_BYTES = 16 * 1024 * 1024;
+const LINGER_MAX_MS = 5_000;
+
+const JOB_PATH = /^\/jobs\/[^/]+$/;
+
 declare module 'fastify' {
   interface FastifyRequest {
     /** performance.now() when routing began; the start of http_request_duration_seconds. */
     receivedAt: number;
     /** The JSON body as received (empty for other content types); async webhooks queue it. */
     rawBody: string;
+    /** Whether the request is counted in HttpDrain.active (its handler started, its answer is not sent). */
+    inHandler: boolean;
   }
 }
 
@@ -33,10 +46,16 @@ declare module 'fastify' {
  * The API server as a fastify plugin: routes, validation, errors. Never listens (server.ts does).
  * Bad input always gets a 4xx naming the field; only our own bugs produce a 5xx.
  */
-export function apiServerApp(runtime: ApiRuntime): FastifyPluginCallback {
+export function apiServerApp(runtime: ApiRuntime, drain = new HttpDrain()): FastifyPluginCallback {
   return (app: FastifyInstance, _options, done) => {
     app.decorateRequest('receivedAt', 0);
     app.decorateRequest('rawBody', '');
+    app.decorateRequest('inHandler', false);
+    // fastify.close() runs this before it stops listening: from now on every answer closes its connection.
+    app.addHook('preClose', (done) => {
+      drain.begin();
+      done();
+    });
     // fastify's own JSON parser (prototype poisoning refused), keeping the text it parsed.
     const parseJson = app.getDefaultJsonParser('error', 'error');
     app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
@@ -50,9 +69,32 @@ export function apiServerApp(runtime: ApiRuntime): FastifyPluginCallback {
     app.addHook('onRequest', (request, reply, done) => {
       request.receivedAt = performance.now();
       void reply.header('access-control-allow-origin', '*');
+      if (drain.draining) {
+        // A request on a connection that was busy when the drain began: refused, and the connection closes.
+        void reply.code(503).send({
+          error: 'Server is shutting down',
+          code: 'TFX_SHUTTING_DOWN',
+          retry_after_seconds: TRANSIENT_RETRY_AFTER_SECONDS,
+        });
+        return;
+      }
+      done();
+    });
+    app.addHook('preHandler', (request, _reply, done) => {
+      request.inHandler = true;
+      drain.enter();
       done();
     });
     app.addHook('onSend', (request, reply, payload, done) => {
+      // Every 503 is transient (draining, state store out, retries of a fault ran out): say when to come back.
+      if (reply.statusCode === 503 && !reply.hasHeader('retry-after'))
+        void reply.header('retry-after', String(TRANSIENT_RETRY_AFTER_SECONDS));
+      // An answer sent during the drain closes its connection, so keep-alive clients cannot hold the process.
+      if (drain.draining) void reply.header('connection', 'close');
+      if (request.inHandler) {
+        request.inHandler = false;
+        drain.leave();
+      }
       const route = request.routeOptions.url ?? 'unmatched';
       const seconds = (performance.now() - request.receivedAt) / 1000;
       runtime.intakeMetrics.observeHttp(request.method, route, reply.statusCode, seconds);
@@ -67,6 +109,16 @@ export function apiServerApp(runtime: ApiRuntime): FastifyPluginCallback {
       }
       const status = 'statusCode' in error && typeof error.statusCode === 'number' ? error.statusCode : 500;
       if (status < 500) {
+        if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+          // fastify closes the connection after a 413 while the client may still be sending: read the rest (up
+          // to a bound) and keep the connection instead, so the client gets to read this answer.
+          void reply.removeHeader('connection');
+          lingerAfterRefusal(
+            request.raw,
+            Math.max(LINGER_MAX_BYTES, 2 * runtime.config.bodyLimitBytes),
+            LINGER_MAX_MS,
+          );
+        }
         // fastify's own 4xx: malformed JSON, body too large, unsupported media type.
         return reply
           .code(status)
@@ -90,7 +142,8 @@ export function apiServerApp(runtime: ApiRuntime): FastifyPluginCallback {
           .header('access-control-max-age', '600')
           .send();
       }
-      if (allow !== undefined || path.startsWith('/jobs/')) {
+      // `/jobs/<id>` exists for GET only; a deeper path under /jobs/ is simply not found.
+      if (allow !== undefined || JOB_PATH.test(path)) {
         return reply
           .code(405)
           .header('allow', allow ?? 'GET')

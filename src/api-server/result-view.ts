@@ -1,5 +1,6 @@
 import type { ProcessResult } from '../pipeline/outcome.js';
 import { isSuccess } from '../pipeline/outcome.js';
+import { redactText } from '../pipeline/redact.js';
 
 const INPUT_PROBLEMS = new Set([
   'TFX_RESOURCE_NOT_FOUND',
@@ -54,7 +55,7 @@ export function resultView(result: ProcessResult) {
         pr_url: outcome.prUrl,
         pr_reused: outcome.reused,
         changed_attributes: outcome.changedAttributes,
-        validation: outcome.validation,
+        validation: redactText(outcome.validation),
         message: MESSAGES.completed,
       };
     case 'skipped_duplicate':
@@ -82,7 +83,7 @@ export function resultView(result: ProcessResult) {
           code: outcome.code,
           category: outcome.category,
           stage: outcome.stage,
-          message: outcome.message,
+          message: redactText(outcome.message),
         },
         message: 'Processing failed',
       };

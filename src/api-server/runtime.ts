@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
 import type { PipelineComposition } from '../composition/pipeline.js';
 import type { ApiServerConfig } from '../config/api-server.js';
@@ -41,6 +42,9 @@ export async function createApiRuntime(parts: ApiRuntimeParts): Promise<ApiRunti
   // Aborted when a graceful shutdown runs out of time: in-flight jobs end (as failed, retryable) instead of
   // keeping the process alive on their timers.
   const shutdown = new AbortController();
+  // Every retry backoff and injected delay of every running job listens on this one signal (each removes its
+  // listener when done): hundreds at once are expected, not a leak, so no MaxListenersExceededWarning.
+  setMaxListeners(0, shutdown.signal);
   const handler: QueuedFailureHandler = (payload) =>
     composition.pipeline.process(failureOf(payload), { signal: shutdown.signal });
   // process() never throws; this keeps a bug from losing an accepted job's answer.

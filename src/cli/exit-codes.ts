@@ -5,7 +5,7 @@ export const EXIT = {
   failed: 1,
   /** Usage or configuration error. */
   usage: 2,
-  /** Target unreachable (experiments). */
+  /** Target unreachable (experiments), or Redis unreachable (stats, cleanup). */
   unreachable: 3,
   /** Regression against a baseline (reports). */
   regression: 4,

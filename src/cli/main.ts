@@ -16,8 +16,13 @@ async function main(): Promise<void> {
     }
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`Error: ${redactText(message)}\n`);
-    process.exitCode =
-      error instanceof TerraFixError && error.category === 'config' ? EXIT.usage : EXIT.failed;
+    process.exitCode = !(error instanceof TerraFixError)
+      ? EXIT.failed
+      : error.category === 'config'
+        ? EXIT.usage
+        : error.code === 'TFX_UNREACHABLE'
+          ? EXIT.unreachable
+          : EXIT.failed;
   }
 }
 

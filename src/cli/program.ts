@@ -1,8 +1,10 @@
 import { Command } from 'commander';
+import { analyzeCommand } from './analyze-command.js';
 import { apiServerCommand } from './api-server-command.js';
 import { experimentsCommand } from './experiments-command.js';
 import { processOnceCommand } from './process-once-command.js';
 import { reportCommand } from './report-command.js';
+import { cleanupCommand, statsCommand } from './state-commands.js';
 
 /** Builds the `terrafix` program over `env` (tests pass their own). */
 export function buildProgram(env: NodeJS.ProcessEnv): Command {
@@ -14,6 +16,9 @@ export function buildProgram(env: NodeJS.ProcessEnv): Command {
     .exitOverride();
   apiServerCommand(program, env);
   processOnceCommand(program, env);
+  analyzeCommand(program, env);
+  statsCommand(program, env);
+  cleanupCommand(program, env);
   experimentsCommand(program, env);
   reportCommand(program, env);
   program.addHelpText(

@@ -1,5 +1,8 @@
 import type { Logger } from 'pino';
 
+/** After a finished drain, the longest the process may linger before it exits. */
+const EXIT_GRACE_MS = 500;
+
 export interface SignalSource {
   once(signal: 'SIGTERM' | 'SIGINT', listener: () => void): unknown;
 }
@@ -32,18 +35,22 @@ export function installGracefulShutdown(
         exit(1);
       }, options.timeoutMs + 5_000);
       force.unref();
+      const finish = (code: number) => {
+        clearTimeout(force);
+        setExitCode(code);
+        // The process ends by itself once nothing is left; should a stray handle remain, it still ends soon,
+        // with the code the drain earned (0 when every accepted job finished).
+        setTimeout(() => exit(code), EXIT_GRACE_MS).unref();
+        resolve();
+      };
       stop().then(
         () => {
-          clearTimeout(force);
           logger.info('Shutdown complete');
-          setExitCode(0);
-          resolve();
+          finish(0);
         },
         (error: unknown) => {
-          clearTimeout(force);
           logger.error({ err: error }, 'Shutdown failed');
-          setExitCode(1);
-          resolve();
+          finish(1);
         },
       );
     };

@@ -78,7 +78,7 @@ export function composePipeline(
     config.terraform.mode,
     config.terraform.mode === 'off'
       ? undefined
-      : findTerraform(config.terraform.path, { env: config.terraform.env }),
+      : findTerraform(config.terraform.path, { env: config.terraform.env, logger: env.logger }),
     config.terraform.concurrency,
   );
   const state = createStateStore({

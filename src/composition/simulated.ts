@@ -5,7 +5,9 @@
 import type { MockControls } from '../contracts/mock-controls.js';
 import { FaultInjector, fromLegacy, withFaults } from '../faults/index.js';
 import type { FaultKind } from '../faults/profile.js';
+import type { FixGenerator } from '../pipeline/ports.js';
 import type { ExternalStage } from '../pipeline/stages.js';
+import { createPlaybookGenerator, playbooksThenModel } from '../playbooks/generator.js';
 import type { JobQueue } from '../queue/port.js';
 import { SimulatedCheckout } from '../simulation/adapters/checkout.js';
 import { SimulatedFailureSource } from '../simulation/adapters/failure-source.js';
@@ -53,7 +55,14 @@ export function composeSimulated(config: SimulatedConfig, env: SimulatedEnvironm
       source: withFaults(new SimulatedFailureSource(), 'fetch_vanta', injector, faults),
       resolver: new SimulatedRepoResolver(),
       checkout: withFaults(new SimulatedCheckout(), 'clone_repo', injector, faults),
-      generator: withFaults(new SimulatedFixGenerator(), 'bedrock_inference', injector, faults),
+      // Playbooks first, as in production; the fault decorator wraps both so injected model latency and faults
+      // keep their effect on every failure, as before playbooks existed.
+      generator: withFaults(
+        playbooksThenModel(createPlaybookGenerator(), new SimulatedFixGenerator()),
+        'bedrock_inference',
+        injector,
+        faults,
+      ),
       publisher: withFaults(publisher, 'create_pr', injector, faults),
     },
     env,
@@ -77,4 +86,9 @@ export function composeSimulated(config: SimulatedConfig, env: SimulatedEnvironm
         config.mock,
       ),
   };
+}
+
+/** The deterministic fixer as a FixGenerator, no network: `terrafix analyze` uses it until playbooks land. */
+export function deterministicFixGenerator(): FixGenerator {
+  return new SimulatedFixGenerator();
 }

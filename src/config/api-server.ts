@@ -23,6 +23,7 @@ export const apiServerEnvSchema = z.object({
   TERRAFIX_PARSE_CACHE: envBoolean.default(true),
   TERRAFIX_PARSE_CACHE_ENTRIES: envInt(0, 1_000_000).default(20_000),
   TERRAFIX_SHUTDOWN_TIMEOUT_MS: envInt(0, 600_000).default(30_000),
+  TERRAFIX_BODY_TIMEOUT_MS: envInt(100, 600_000).default(30_000),
   REDIS_URL: envRedisUrl.optional(),
   STATE_RETENTION_DAYS: envInt(1, 3650).default(7),
   TERRAFIX_MEMORY_STATE_MAX: envInt(1, 100_000_000).default(100_000),
@@ -44,6 +45,8 @@ export interface ApiServerConfig {
   bodyLimitBytes: number;
   parse: { workers: number; cacheEnabled: boolean; cacheEntries: number };
   shutdownTimeoutMs: number;
+  /** A request's headers and body must arrive within this (else 408). */
+  bodyTimeoutMs: number;
   redisUrl: string | undefined;
   retentionSeconds: number;
   /** Records the in-memory state store keeps at most (no REDIS_URL). */
@@ -118,6 +121,7 @@ export function loadApiServerConfig(env: Env): ApiServerConfig {
       cacheEntries: e.TERRAFIX_PARSE_CACHE_ENTRIES,
     },
     shutdownTimeoutMs: e.TERRAFIX_SHUTDOWN_TIMEOUT_MS,
+    bodyTimeoutMs: e.TERRAFIX_BODY_TIMEOUT_MS,
     redisUrl: e.REDIS_URL,
     retentionSeconds: e.STATE_RETENTION_DAYS * 86_400,
     memoryStateMax: e.TERRAFIX_MEMORY_STATE_MAX,

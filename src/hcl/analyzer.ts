@@ -8,8 +8,9 @@ import { indexResources, type LocatedResource, locateIn, type ResourceIndex } fr
 import { LruCache } from './lru.js';
 import type { HclParser } from './parser.js';
 import { RelatedBlockFinder } from './related-blocks.js';
+import type { TerraformCheck } from './terraform.js';
 import type { TerraformGate } from './terraform-gate.js';
-import { validateFix } from './validate.js';
+import { runTerraformOn, validateFix } from './validate.js';
 
 export interface HclAnalyzerOptions {
   parser: HclParser;
@@ -22,6 +23,8 @@ export interface HclAnalyzerOptions {
 export function createHclAnalyzer(options: HclAnalyzerOptions): TerraformAnalyzer {
   const { parser, terraform } = options;
   const indexes = new LruCache<ResourceIndex>(options.indexEntries ?? 256);
+  // terraform's verdict on an unfixed module, per revision: the "before" side of the diagnostics comparison.
+  const baselines = new LruCache<Promise<TerraformCheck>>(64);
   const related = new RelatedBlockFinder({
     cacheEnabled: parser.cacheEnabled,
     entries: options.indexEntries ?? 256,
@@ -54,16 +57,30 @@ export function createHclAnalyzer(options: HclAnalyzerOptions): TerraformAnalyze
 
     async validate(tree: TreeSnapshot, target: LocatedTarget, fixedContent: string): Promise<FixCheck> {
       const runner = await terraform.acquire();
+      const located = target.handle as LocatedResource;
+      const baseline = (): Promise<TerraformCheck> => {
+        const key = `${tree.revision}\0${located.moduleDir}`;
+        const hit = baselines.get(key);
+        if (hit !== undefined || runner === undefined)
+          return hit ?? Promise.reject(new Error('no terraform'));
+        const check = runTerraformOn(tree.files, located.moduleDir, runner);
+        baselines.set(key, check);
+        return check;
+      };
       const result = await validateFix({
         files: tree.files,
         path: target.path,
         fixedContent,
-        located: target.handle as LocatedResource,
+        located,
         parser,
-        ...(runner === undefined ? {} : { terraform: runner }),
+        ...(runner === undefined ? {} : { terraform: runner, baseline }),
       });
       if (!result.ok) return { ok: false, code: result.code, reason: result.reason };
-      const tf = result.terraform === 'passed' ? 'terraform validate passed' : terraform.skippedReason();
+      if (result.terraform === 'inconclusive' && terraform.mode === 'required') {
+        // Fail closed: `required` means a fix terraform could not judge does not become a PR.
+        return { ok: false, code: 'TFX_FIX_INVALID', reason: result.terraformSummary };
+      }
+      const tf = result.terraform === 'skipped' ? terraform.skippedReason() : result.terraformSummary;
       return { ok: true, summary: `HCL checks passed (${result.checks.length - 1}); ${tf}` };
     },
   };

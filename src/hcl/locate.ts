@@ -4,16 +4,21 @@
  *   file of the map (module folders included) except those under `.terraform/`;
  * - the identities looked for are the ARN's name (last path or colon segment), `resource_details.name` and
  *   `resource_id` when present;
- * - a block matches when its label, or the literal string value of `bucket`, `name`, `identifier` or
- *   `tags.Name`, equals one of those identities, or its literal `arn` equals the full ARN. Every attribute is
- *   checked; expressions (`var.x`, `"${...}"`) never match;
- * - exactly one matching block → found; none → TFX_RESOURCE_NOT_FOUND; several → TFX_RESOURCE_AMBIGUOUS.
+ * - a block matches when its label, or the value of `bucket`, `name`, `identifier` or `tags.Name`, equals one
+ *   of those identities, or its literal `arn` equals the full ARN. Every attribute is checked. Values written
+ *   through interpolation (`"${local.prefix}-data"`, `var.name`) are evaluated with variable defaults, literal
+ *   module arguments and locals (evaluate.ts); what cannot be evaluated (data sources, functions, `count.index`)
+ *   is a wildcard, so `"${data.aws_caller_identity.current.account_id}-logs"` could match `123-logs`;
+ * - exact matches (literal or fully evaluated names, labels, ARNs) come first: exactly one → found. With none,
+ *   wildcard matches: exactly one → found. A value that is nothing but wildcards matches nothing;
+ * - none → TFX_RESOURCE_NOT_FOUND; several in the deciding tier → TFX_RESOURCE_AMBIGUOUS, naming every candidate.
  */
 import { TerraFixError } from '../pipeline/errors.js';
 import type { Failure } from '../pipeline/failure.js';
 import { parseArn } from './arn.js';
 import { scanBlocks, scanBlocksCached } from './blocks.js';
 import { type HclDocument, type HclObject, isHclObject, literalString, resourceBodies } from './document.js';
+import { evaluateName, exactName, moduleScopes, type ModuleScope, patternRegExp } from './evaluate.js';
 import { terraformTypesFor } from './resource-types.js';
 
 export interface LocatedResource {
@@ -33,6 +38,8 @@ export interface ResourceIndex {
   readonly resources: readonly LocatedResource[];
   /** `type \0 n \0 identity` or `type \0 a \0 arn` → positions in `resources`, ascending. */
   readonly byIdentity: ReadonlyMap<string, readonly number[]>;
+  /** type → names with wildcards (interpolation that could not be evaluated), with their positions. */
+  readonly byPattern: ReadonlyMap<string, readonly { position: number; pattern: RegExp }[]>;
 }
 
 /** Attributes whose literal value identifies a resource (besides the label and `tags.Name`). */
@@ -50,21 +57,26 @@ function moduleDirOf(path: string): string {
   return slash === -1 ? '.' : path.slice(0, slash);
 }
 
-function identitiesOf(label: string, body: HclObject | undefined): { names: Set<string>; arns: Set<string> } {
+function identitiesOf(
+  label: string,
+  body: HclObject | undefined,
+): { names: Set<string>; arns: Set<string>; templates: string[] } {
   const names = new Set<string>([label]);
   const arns = new Set<string>();
+  const templates: string[] = [];
+  const take = (raw: unknown): void => {
+    const value = literalString(raw);
+    if (value !== undefined) names.add(value);
+    else if (typeof raw === 'string') templates.push(raw);
+  };
   if (body !== undefined) {
-    for (const attr of IDENTITY_ATTRIBUTES) {
-      const value = literalString(body[attr]);
-      if (value !== undefined) names.add(value);
-    }
+    for (const attr of IDENTITY_ATTRIBUTES) take(body[attr]);
     const tags = body['tags'];
-    const tagName = isHclObject(tags) ? literalString(tags['Name']) : undefined;
-    if (tagName !== undefined) names.add(tagName);
+    if (isHclObject(tags)) take(tags['Name']);
     const arn = literalString(body['arn']);
     if (arn !== undefined) arns.add(arn);
   }
-  return { names, arns };
+  return { names, arns, templates };
 }
 
 interface FileResource {
@@ -73,6 +85,8 @@ interface FileResource {
   block: LocatedResource['block'];
   names: Set<string>;
   arns: Set<string>;
+  /** Identity values written through interpolation, evaluated per module when the index is built. */
+  templates: string[];
 }
 
 /**
@@ -92,7 +106,7 @@ function fileResources(content: string, doc: HclDocument): FileResource[] {
     const nth = seen.get(`${tfType}.${label}`) ?? 0;
     seen.set(`${tfType}.${label}`, nth + 1);
     const { start, end, startLine, endLine, text } = block;
-    const { names, arns } = identitiesOf(label, resourceBodies(doc, tfType, label)[nth]);
+    const { names, arns, templates } = identitiesOf(label, resourceBodies(doc, tfType, label)[nth]);
     // Frozen: the same block object is handed to every caller that locates this resource.
     resources.push({
       tfType,
@@ -100,6 +114,7 @@ function fileResources(content: string, doc: HclDocument): FileResource[] {
       block: Object.freeze({ start, end, startLine, endLine, text }),
       names,
       arns,
+      templates,
     });
   }
   // Only frozen (parser-cached) documents are shared and immutable, so only they are safe memo keys.
@@ -122,6 +137,8 @@ export function indexResources(
     if (list === undefined) byIdentity.set(key, [position]);
     else if (list.at(-1) !== position) list.push(position);
   };
+  const byPattern = new Map<string, { position: number; pattern: RegExp }[]>();
+  let scopes: Map<string, ModuleScope> | undefined; // built on the first interpolated name only
   const paths = [...files.keys()].filter((p) => !isIgnored(p)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   for (const path of paths) {
     const doc = docs.get(path);
@@ -141,9 +158,20 @@ export function indexResources(
       });
       for (const name of r.names) add(nameKey(r.tfType, name), position);
       for (const arn of r.arns) add(arnKey(r.tfType, arn), position);
+      for (const template of r.templates) {
+        scopes ??= moduleScopes(new Map([...docs].filter(([p]) => !isIgnored(p))));
+        const scope = scopes.get(moduleDir) ?? { variables: new Map(), locals: new Map() };
+        for (const pattern of evaluateName(template, scope)) {
+          const exact = exactName(pattern);
+          const regex = exact === undefined ? patternRegExp(pattern) : undefined;
+          if (exact !== undefined) add(nameKey(r.tfType, exact), position);
+          else if (regex !== undefined)
+            byPattern.set(r.tfType, [...(byPattern.get(r.tfType) ?? []), { position, pattern: regex }]);
+        }
+      }
     }
   }
-  return { resources, byIdentity };
+  return { resources, byIdentity, byPattern };
 }
 
 /** The identities a failure names: ARN name, resource_details.name, resource_id (non-empty, deduplicated). */
@@ -170,6 +198,14 @@ export function locateIn(index: ResourceIndex, failure: Failure): LocatedResourc
       for (const p of index.byIdentity.get(nameKey(type, identity)) ?? []) hits.add(p);
     for (const p of index.byIdentity.get(arnKey(type, failure.resource_arn)) ?? []) hits.add(p);
   }
+  let wildcard = false;
+  if (hits.size === 0) {
+    // No exact match: names with wildcards that could be the deployed one.
+    for (const type of types)
+      for (const { position, pattern } of index.byPattern.get(type) ?? [])
+        if (identities.some((i) => pattern.test(i))) hits.add(position);
+    wildcard = hits.size > 0;
+  }
   const matches = [...hits].sort((a, b) => a - b).map((p) => index.resources[p] as LocatedResource);
   const [first] = matches;
   if (first !== undefined && matches.length === 1) return first;
@@ -179,12 +215,11 @@ export function locateIn(index: ResourceIndex, failure: Failure): LocatedResourc
     throw new TerraFixError('TFX_RESOURCE_NOT_FOUND', message, { category: 'permanent' });
   }
   const where = matches.map((m) => `${m.path}:${m.block.startLine} ${m.address}`).join(', ');
+  const how = wildcard ? ' (names built from expressions TerraFix cannot evaluate)' : '';
   throw new TerraFixError(
     'TFX_RESOURCE_AMBIGUOUS',
-    `${matches.length} resources match ${failure.resource_arn}: ${where}`,
-    {
-      category: 'permanent',
-    },
+    `${matches.length} resources could match ${failure.resource_arn}${how}: ${where}`,
+    { category: 'permanent' },
   );
 }
 

@@ -25,6 +25,8 @@ export type ErrorCode =
   | 'TFX_UNREACHABLE'
   | 'TFX_RUN_FAILED'
   | 'TFX_SHUTTING_DOWN'
+  /** Not an error: the job waits (a PR cap) and runs again later. */
+  | 'TFX_DEFERRED'
   | 'TFX_INTERNAL';
 
 export interface TerraFixErrorOptions {

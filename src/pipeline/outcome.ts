@@ -1,4 +1,5 @@
 import type { ErrorCategory, ErrorCode } from './errors.js';
+import type { FixSource } from './ports.js';
 import type { FailureStatus } from './state-store.js';
 import type { Stage, StageTimings } from './stages.js';
 
@@ -11,6 +12,8 @@ export type Outcome =
       reused: boolean;
       changedAttributes: string[];
       validation: string;
+      /** Who wrote the fix, and which playbook when one did. */
+      fix: { source: FixSource; playbook?: string };
     }
   | { kind: 'skipped_duplicate'; status: FailureStatus; reason: string }
   | { kind: 'skipped_resolved' }

@@ -109,7 +109,13 @@ export interface FixProposal {
   costUsd?: number;
   /** The structured edit behind `fixedContent`, so guardrails can check it without diffing the file. */
   edits?: FixEdits;
+  /** Who wrote the fix: a deterministic playbook or the model. Absent means the model. */
+  source?: FixSource;
+  /** The playbook(s) that wrote it (`s3-versioning`, or several joined with `+`) when `source` is `playbook`. */
+  playbook?: string;
 }
+
+export type FixSource = 'playbook' | 'model';
 
 /** A fix as block edits: the target block's replacement and blocks appended to the same file. */
 export interface FixEdits {

@@ -14,7 +14,7 @@ import type {
   RepoResolver,
   Workspace,
 } from './ports.js';
-import { buildDraft } from './pull-request.js';
+import { buildDraft, fixOrigin } from './pull-request.js';
 import { type RetryPolicy, runWithRetry } from './retry.js';
 import type { Stage, StageTimings } from './stages.js';
 import type { StateStore } from './state-store.js';
@@ -148,7 +148,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
         });
       }
       await workspace.writeFile(target.path, fix.fixedContent);
-      const draft = buildDraft(failure, run.key, repo, target.path, fix, check.summary);
+      const draft = buildDraft(failure, run.key, repo, target.path, fix, check.summary, content);
       const pr = await external(run, 'create_pr', (ctx) => deps.publisher.publish(draft, ctx));
       run.stage = 'record';
       await deps.state.complete(run.key, { pr_url: pr.url });
@@ -159,10 +159,11 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
         reused: pr.reused,
         changedAttributes: fix.changedAttributes,
         validation: check.summary,
+        fix: fixOrigin(fix),
       };
       return {
         outcome,
-        usage: fix.usage,
+        ...(fixOrigin(fix).source === 'model' ? { usage: fix.usage } : {}),
         ...(keepDiff ? { diff: unifiedDiff(target.path, content, fix.fixedContent) } : {}),
       };
     } finally {

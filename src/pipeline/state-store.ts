@@ -3,7 +3,8 @@
  * and Redis (shared by replicas). Left out on purpose: listing records one by one, history of attempts,
  * and any Redis detail (key layout and scripts live in the Redis adapter only).
  */
-export const FAILURE_STATUSES = ['pending', 'in_progress', 'completed', 'failed'] as const;
+/** `resolved`: the resource stopped failing (its PR merged or closed); a new failure of it is claimed afresh. */
+export const FAILURE_STATUSES = ['pending', 'in_progress', 'completed', 'failed', 'resolved'] as const;
 export type FailureStatus = (typeof FAILURE_STATUSES)[number];
 
 export interface FailureState {
@@ -22,7 +23,13 @@ export interface FailureState {
   error_code?: string;
   /** Whether a failed record may be claimed again. */
   retryable?: boolean;
+  resolved_at?: string;
+  /** Why the record was resolved (see Resolution). */
+  resolution?: Resolution;
 }
+
+/** How a remediation ended once the resource stopped failing: its PR merged, closed unmerged, or none open. */
+export type Resolution = 'pr_merged' | 'pr_closed' | 'no_pr';
 
 export type ClaimResult =
   | { claimed: true; attempts: number }
@@ -53,6 +60,10 @@ export interface StateStore {
   complete(key: string, result: { pr_url: string }): Promise<void>;
   /** Marks a claimed key failed; the message is cut to 1,000 characters. */
   fail(key: string, error: { code: string; message: string; retryable: boolean }): Promise<void>;
+  /** Marks the key resolved (the resource no longer fails); keeps its PR URL; refreshes the retention TTL. */
+  resolve(key: string, resolution: Resolution): Promise<void>;
+  /** Deletes settled records (completed, failed, resolved) last updated before `olderThanMs` (epoch ms); returns how many. */
+  cleanup(olderThanMs: number): Promise<number>;
   get(key: string): Promise<FailureState | undefined>;
   stats(): Promise<StoreStats>;
   /** Throws when the backing store is unreachable (readiness). */

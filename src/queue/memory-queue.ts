@@ -172,6 +172,9 @@ export class MemoryJobQueue<T, R> implements JobQueue<T, R> {
   admit(payloads: readonly T[], options: SubmitOptions = {}): Admission {
     if (this.#draining) return { accepted: false, reason: 'draining', retryAfterMs: this.#estimate() };
     // Capacity is workers + limit jobs in the system; waiting jobs may not have been dispatched yet.
+    const capacity = this.#sizing.workers + this.#sizing.limit;
+    if (payloads.length > capacity)
+      return { accepted: false, reason: 'exceeds_capacity', retryAfterMs: 0, capacity };
     const inSystem = this.#running + this.depth;
     if (inSystem + payloads.length > this.#sizing.workers + this.#sizing.limit) {
       return { accepted: false, reason: 'queue_full', retryAfterMs: this.#estimate() };

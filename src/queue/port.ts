@@ -37,7 +37,17 @@ export interface QueueStats extends QueueSizing {
   yieldingToIntake: boolean;
 }
 
-export type Refusal = { accepted: false; retryAfterMs: number; reason: 'queue_full' | 'draining' };
+/**
+ * Why a submission was refused: `queue_full` and `draining` pass (retry after `retryAfterMs`); `exceeds_capacity`
+ * never will: the submission is larger than workers + limit, so it could not fit even into an idle queue.
+ */
+export type Refusal = {
+  accepted: false;
+  retryAfterMs: number;
+  reason: 'queue_full' | 'draining' | 'exceeds_capacity';
+  /** workers + limit when the refusal is `exceeds_capacity`. */
+  capacity?: number;
+};
 
 export type Admission = { accepted: true; ids: string[] } | Refusal;
 

@@ -28,5 +28,8 @@ export function decideClaim(
       return { claimed: true, attempts: attempts + 1 };
     case 'pending':
       return { claimed: true, attempts: attempts + 1 };
+    case 'resolved':
+      // It stopped failing and fails again: a new regression, counted afresh.
+      return { claimed: true, attempts: 1 };
   }
 }

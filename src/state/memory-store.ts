@@ -6,6 +6,7 @@ import { decideClaim } from './claim-rules.js';
 import type {
   ClaimResult,
   FailureState,
+  Resolution,
   StateStore,
   StateStoreOptions,
   StoreStats,
@@ -15,6 +16,8 @@ import {
   completion,
   failure,
   inProgressTtlSeconds,
+  isCleanable,
+  resolution,
   toPublicState,
   validateStoreOptions,
   type SettleChange,
@@ -110,6 +113,22 @@ export class MemoryStateStore implements StateStore {
     return Promise.resolve();
   }
 
+  resolve(key: string, how: Resolution): Promise<void> {
+    this.#settle(key, (iso) => resolution(how, iso));
+    return Promise.resolve();
+  }
+
+  cleanup(olderThanMs: number): Promise<number> {
+    let deleted = 0;
+    for (const [key, entry] of this.#records) {
+      if (isCleanable(entry.state, olderThanMs)) {
+        this.#records.delete(key);
+        deleted += 1;
+      }
+    }
+    return Promise.resolve(deleted);
+  }
+
   get(key: string): Promise<FailureState | undefined> {
     const entry = this.#live(key, this.#now());
     // A copy, so a caller cannot change the stored record behind the store's back.
@@ -118,7 +137,7 @@ export class MemoryStateStore implements StateStore {
 
   stats(): Promise<StoreStats> {
     this.sweep();
-    const stats: StoreStats = { pending: 0, in_progress: 0, completed: 0, failed: 0, total: 0 };
+    const stats: StoreStats = { pending: 0, in_progress: 0, completed: 0, failed: 0, resolved: 0, total: 0 };
     for (const { state } of this.#records.values()) {
       stats[state.status] += 1;
       stats.total += 1;

@@ -2,7 +2,12 @@
  * The stored shape of a failure record and the pure rules both stores share (the Redis Lua scripts mirror them).
  */
 import { TerraFixError } from '../pipeline/errors.js';
-import { FAILURE_STATUSES, type FailureState, type StateStoreOptions } from '../pipeline/state-store.js';
+import {
+  FAILURE_STATUSES,
+  type FailureState,
+  type Resolution,
+  type StateStoreOptions,
+} from '../pipeline/state-store.js';
 
 /** The public record plus the claim's lease end (epoch ms); the lease only matters while `in_progress`. */
 export interface StoredFailureState extends FailureState {
@@ -69,6 +74,21 @@ export function failure(
     },
     drop: ['lease_until', 'pr_url', 'completed_at'],
   };
+}
+
+/** Resolution keeps the PR URL and the history, and clears any lease or error. */
+export function resolution(how: Resolution, nowIso: string): SettleChange {
+  return {
+    set: { status: 'resolved', resolution: how, resolved_at: nowIso, updated_at: nowIso },
+    drop: ['lease_until', 'last_error', 'error_code', 'retryable'],
+  };
+}
+
+/** Whether `cleanup` may delete the record: settled, and last updated before the cutoff. */
+export function isCleanable(state: StoredFailureState, cutoffMs: number): boolean {
+  if (state.status === 'in_progress' || state.status === 'pending') return false;
+  const updated = Date.parse(state.updated_at);
+  return Number.isFinite(updated) && updated < cutoffMs;
 }
 
 /** What a settle writes when the record is gone (cleared or expired mid-run): the outcome is still recorded. */

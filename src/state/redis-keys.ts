@@ -21,6 +21,18 @@ export function stateKeys(prefix: string = DEFAULT_KEY_PREFIX): StateKeys {
   };
 }
 
+/** Keys of the service's coordination: the poller's leader lease and its fencing counter. */
+export interface LeaseKeys {
+  /** `{prefix}leader`: the holder and token of the current lease, with a PX expiry. */
+  readonly lease: string;
+  /** `{prefix}leader:fence`: INCR'd on every new lease, so tokens only grow. */
+  readonly fence: string;
+}
+
+export function leaseKeys(prefix: string = DEFAULT_KEY_PREFIX): LeaseKeys {
+  return { lease: `${prefix}leader`, fence: `${prefix}leader:fence` };
+}
+
 /** Escapes Redis glob metacharacters so a prefix matches only itself. */
 export function escapeGlob(text: string): string {
   return text.replace(/[*?[\]\\]/g, '\\$&');

@@ -28,6 +28,7 @@ if raw then
     elseif status == 'pending' then
       attempts = prev
     end
+    -- resolved: a new regression, counted afresh (attempts stays 0)
   end
 end
 attempts = attempts + 1

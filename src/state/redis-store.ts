@@ -9,6 +9,7 @@ import type {
   ClaimResult,
   FailureState,
   FailureStatus,
+  Resolution,
   StateStore,
   StateStoreOptions,
   StoreStats,
@@ -17,7 +18,9 @@ import {
   completion,
   failure,
   inProgressTtlSeconds,
+  isCleanable,
   parseStoredState,
+  resolution,
   settleDefaults,
   toPublicState,
   validateStoreOptions,
@@ -104,6 +107,25 @@ export class RedisStateStore implements StateStore {
     await this.#settle(key, (iso) => failure(error, iso));
   }
 
+  async resolve(key: string, how: Resolution): Promise<void> {
+    await this.#settle(key, (iso) => resolution(how, iso));
+  }
+
+  /** Deletes settled records updated before the cutoff (SCAN, then a compare-and-delete per page). */
+  async cleanup(olderThanMs: number): Promise<number> {
+    let deleted = 0;
+    await this.#scan(async (keys) => {
+      if (keys.length === 0) return;
+      const values = await this.#client.mget(keys);
+      const doomed = keys.filter((_k, i) => {
+        const stored = parseStoredState(values[i]);
+        return stored !== undefined && isCleanable(stored, olderThanMs);
+      });
+      if (doomed.length > 0) deleted += await this.#client.unlink(...doomed);
+    });
+    return deleted;
+  }
+
   async get(key: string): Promise<FailureState | undefined> {
     const raw = await this.#call(() => this.#client.get(this.#keys.failure(key)));
     const stored = parseStoredState(raw);
@@ -112,7 +134,7 @@ export class RedisStateStore implements StateStore {
 
   /** Counts stored statuses (an in_progress record whose lease ran out still counts as in_progress). */
   async stats(): Promise<StoreStats> {
-    const stats: StoreStats = { pending: 0, in_progress: 0, completed: 0, failed: 0, total: 0 };
+    const stats: StoreStats = { pending: 0, in_progress: 0, completed: 0, failed: 0, resolved: 0, total: 0 };
     // SCAN may return a key twice while Redis rehashes; count each once.
     const seen = new Set<string>();
     await this.#scan(async (keys) => {

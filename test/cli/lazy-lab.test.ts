@@ -3,12 +3,11 @@
 // load it (esbuild keeps every import() a separate chunk), with a resolve hook recording every module loaded.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundleCli } from '../support/cli-bundle.js';
 
-const ROOT = join(import.meta.dirname, '../..');
 const LAB_LIBRARIES = [
   '/node_modules/chart.js/',
   '/node_modules/@napi-rs/canvas',
@@ -26,20 +25,7 @@ export async function resolve(specifier, context, next) {
 
 let dir: string;
 beforeAll(async () => {
-  // Inside node_modules/.cache so that the bundle's bare imports resolve to the project's packages.
-  await mkdir(join(ROOT, 'node_modules/.cache'), { recursive: true });
-  dir = await mkdtemp(join(ROOT, 'node_modules/.cache/terrafix-lazy-'));
-  await build({
-    entryPoints: [join(ROOT, 'src/cli/main.ts')],
-    bundle: true,
-    splitting: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    packages: 'external',
-    outdir: dir,
-    logLevel: 'silent',
-  });
+  dir = await bundleCli('terrafix-lazy-');
   await writeFile(join(dir, 'hook.mjs'), HOOK);
 });
 afterAll(async () => {

@@ -82,7 +82,8 @@ describe('process-once', () => {
     ]) {
       expect(out).toMatch(new RegExp(`^  ${stage} +\\d+\\.\\d{2}$`, 'm'));
     }
-    expect(out).toMatch(/^Model tokens: \d+ in, \d+ out \(simulated\)$/m);
+    expect(out).toContain('Fix source: playbook rds-storage-encryption\n');
+    expect(out).not.toContain('Model tokens:');
     expect(out).toContain(`Diff:\n--- a/${target.path}\n+++ b/${target.path}\n@@ `);
     expect(out).toMatch(/^\+\s*storage_encrypted\s*=\s*true$/m);
     expect(process.exitCode).toBe(0);
@@ -100,7 +101,8 @@ describe('process-once', () => {
         /^https:\/\/github\.com\/mock-org\/terraform-small\/pull\/\d+$/,
       ) as unknown,
       changed_attributes: ['storage_encrypted'],
-      usage: { inputTokens: expect.any(Number) as unknown, outputTokens: expect.any(Number) as unknown },
+      // The rds-storage-encryption playbook wrote the fix: no model call, no token usage.
+      usage: null,
     });
     expect(Object.keys(view.timings_ms as object)).toContain('total_processing');
     expect(view.diff).toEqual(expect.stringContaining(`--- a/${target.path}`));
@@ -140,11 +142,33 @@ describe('process-once', () => {
     );
   });
 
-  it('refuses to run without --mock', async () => {
+  it('without --mock runs real mode, and a missing or invalid variable stops it naming the variable, never the value', async () => {
     const path = await file('no-mock.json', JSON.stringify(failure));
     const error = await rejection(run(['process-once', '--failure-json', path]));
-    expect(error).toMatchObject({ code: 'TFX_CONFIG', category: 'config', field: '--mock' });
+    expect(error).toMatchObject({ code: 'TFX_CONFIG', category: 'config', field: 'VANTA_CLIENT_ID' });
+    // Every loader runs: one error names all that is missing.
+    for (const name of ['VANTA_CLIENT_ID', 'AWS_REGION', 'GITHUB_TOKEN'])
+      expect(error.message).toContain(name);
     expect(stdout.mock.calls).toEqual([]);
+
+    const secret = 'tfxcanary-not-a-valid token';
+    const bad = await rejection(
+      buildProgram({
+        ...ENV,
+        VANTA_API_TOKEN: 'tfxcanary-vanta',
+        AWS_REGION: 'us-west-2',
+        GITHUB_TOKEN: secret,
+      }).parseAsync(['node', 'terrafix', 'process-once', '--failure-json', path]),
+    );
+    expect(bad).toMatchObject({ code: 'TFX_CONFIG', field: 'GITHUB_TOKEN' });
+    expect(bad.message).toContain('GITHUB_TOKEN');
+    expect(bad.message).not.toContain('tfxcanary');
+  });
+
+  it('refuses --dry-run in mock mode, naming the flag', async () => {
+    const path = await file('dry-mock.json', JSON.stringify(failure));
+    const error = await rejection(run(['process-once', '--failure-json', path, '--mock', '--dry-run']));
+    expect(error).toMatchObject({ code: 'TFX_CONFIG', field: '--dry-run' });
   });
 
   it('is a usage error (commander) when --failure-json is missing', async () => {

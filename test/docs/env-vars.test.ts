@@ -5,6 +5,7 @@ import { apiServerEnvSchema } from '../../src/config/api-server.js';
 import { bedrockEnvSchema } from '../../src/config/bedrock.js';
 import { githubEnvSchema } from '../../src/config/github.js';
 import { repoMappingEnvSchema } from '../../src/config/repo-mapping.js';
+import { serviceEnvSchema } from '../../src/config/service.js';
 import { vantaEnvSchema } from '../../src/config/vanta.js';
 
 /** Every env schema the entry points read: a new config module adds one line here. */
@@ -14,6 +15,7 @@ const ENV_SCHEMAS: Record<string, z.ZodObject> = {
   github: githubEnvSchema,
   vanta: vantaEnvSchema,
   'repo-mapping': repoMappingEnvSchema,
+  service: serviceEnvSchema,
 };
 
 const DOCS = new URL('../../docs/', import.meta.url);

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -81,6 +82,19 @@ describe('experiment runner', () => {
     expect(lines.some((l) => /runs\.0\.name/.test(l))).toBe(true);
     expect((await runExperiments(options({ host: 'http://192.0.2.10:8081' }))).exitCode).toBe(2);
     expect((await runExperiments(options({ host: 'http://127.0.0.1:9' }))).exitCode).toBe(3);
+  });
+
+  it('a refused or unreachable target leaves no empty output folder', async () => {
+    const refused = join(dir, 'refused-out');
+    const unreachable = join(dir, 'unreachable-out');
+    expect(
+      (await runExperiments(options({ host: 'http://192.0.2.10:8081', output: refused }))).exitCode,
+    ).toBe(2);
+    expect(
+      (await runExperiments(options({ host: 'http://127.0.0.1:9', output: unreachable }))).exitCode,
+    ).toBe(3);
+    expect(existsSync(refused)).toBe(false);
+    expect(existsSync(unreachable)).toBe(false);
   });
 });
 

@@ -15,6 +15,9 @@ export async function removeTempDirs(): Promise<void> {
   await Promise.all(created.splice(0).map((d) => rm(d, { recursive: true, force: true })));
 }
 
+/** The resolver address the 'init-fails' fake names in its raw output (it must never reach answers). */
+export const RESOLVER = '10.255.255.53';
+
 export type FakeBehaviour = 'validate-json' | 'init-fails' | 'hangs' | 'garbage';
 
 const VALID = '{"format_version":"1.0","valid":true,"error_count":0,"warning_count":0,"diagnostics":[]}';
@@ -39,7 +42,8 @@ export async function fakeTerraform(
     echo '${VALID}'; exit 0 ;;
 esac
 exit 2`,
-    'init-fails': `echo "Error: Failed to query available provider packages" >&2
+    // As terraform prints it when the registry is unreachable: the detail names the host's DNS resolver.
+    'init-fails': `printf '%s\\n' "" "Error: Failed to query available provider packages" "" "Could not retrieve the list of available versions for provider hashicorp/aws: could not connect to registry.terraform.io: failed to request discovery document: Get \\"https://registry.terraform.io/.well-known/terraform.json\\": dial tcp: lookup registry.terraform.io on ${RESOLVER}:53: no such host" >&2
 exit 1`,
     hangs: 'exec sleep 30',
     garbage: `[ "$1" = init ] && exit 0

@@ -1,7 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { LocatedResource } from '../../src/hcl/locate.js';
 import { failureSchema, type Failure } from '../../src/pipeline/failure.js';
+import { runPlaybooks } from '../../src/playbooks/run.js';
+import { applyRequiredState } from '../../src/simulation/adapters/model-edit.js';
 
 export const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
 
@@ -29,4 +32,17 @@ export function failure(overrides: Record<string, unknown>): Failure {
     failed_at: '2025-01-15T10:30:00Z',
     ...overrides,
   });
+}
+
+/** Mock mode's fix: the playbooks when they cover the failure, else the simulated model's attribute edits. */
+export function proposeFix(
+  content: string,
+  located: LocatedResource,
+  f: Failure,
+): { content: string; changedAttributes: string[]; explanation: string; source: string } {
+  const run = runPlaybooks(content, located, f.required_state);
+  if (run.kind === 'changed') return { ...run, source: run.playbooks.join('+') };
+  if (run.kind === 'compliant')
+    return { content, changedAttributes: [], explanation: run.explanation, source: 'none' };
+  return { ...applyRequiredState(content, located, f), source: 'model' };
 }

@@ -108,10 +108,71 @@ describe('locateResource', () => {
     ).toBe('aws_sns_topic.t1');
   });
 
-  it('never matches an expression', () => {
-    const call = (): unknown =>
-      locateResource(files, docs, failure({ resource_arn: 'arn:aws:s3:::acme-data-store' }));
-    expect(call).toThrow(expect.objectContaining({ code: 'TFX_RESOURCE_NOT_FOUND', category: 'permanent' }));
+  it('evaluates a module variable from the literal argument of the module call', () => {
+    // modules/storage: bucket = var.name; the root calls it with name = "acme-data-store".
+    const found = locateResource(files, docs, failure({ resource_arn: 'arn:aws:s3:::acme-data-store' }));
+    expect(found).toMatchObject({ path: 'modules/storage/main.tf', address: 'aws_s3_bucket.data' });
+  });
+
+  it('evaluates locals and variable defaults, and treats what it cannot evaluate as a wildcard', async () => {
+    // main.tf: bucket = "${local.prefix}-replica-${count.index}", prefix = "acme-${var.env}", env defaults to prod.
+    const replica = locateResource(
+      files,
+      docs,
+      failure({ resource_arn: 'arn:aws:s3:::acme-prod-replica-1' }),
+    );
+    expect(replica.address).toBe('aws_s3_bucket.replicas');
+    const [f, d] = await withFiles({
+      'account.tf': [
+        'data "aws_caller_identity" "current" {}',
+        'resource "aws_s3_bucket" "audit" {',
+        '  bucket = "${data.aws_caller_identity.current.account_id}-audit"',
+        '}',
+        'resource "aws_s3_bucket" "named" {',
+        '  bucket = "${local.prefix}-named"',
+        '}',
+        'resource "aws_s3_bucket" "anything" {',
+        '  bucket = var.region',
+        '}',
+        '',
+      ].join('\n'),
+    });
+    const audit = locateResource(f, d, failure({ resource_arn: 'arn:aws:s3:::493817265041-audit' }));
+    expect(audit.address).toBe('aws_s3_bucket.audit');
+    expect(locateResource(f, d, failure({ resource_arn: 'arn:aws:s3:::acme-prod-named' })).address).toBe(
+      'aws_s3_bucket.named',
+    );
+    // A literal-free expression (var.region evaluates to "us-east-1") never stands for any name.
+    expect(() => locateResource(f, d, failure({ resource_arn: 'arn:aws:s3:::other-bucket' }))).toThrow(
+      expect.objectContaining({ code: 'TFX_RESOURCE_NOT_FOUND', category: 'permanent' }),
+    );
+  });
+
+  it('says when several blocks could match through wildcards instead of guessing', async () => {
+    const [f, d] = await withFiles({
+      'account.tf': [
+        'resource "aws_s3_bucket" "audit_a" {',
+        '  bucket = "${data.aws_caller_identity.current.account_id}-audit"',
+        '}',
+        'resource "aws_s3_bucket" "audit_b" {',
+        '  bucket = "${data.aws_caller_identity.other.account_id}-audit"',
+        '}',
+        '',
+      ].join('\n'),
+    });
+    const call = (): unknown => locateResource(f, d, failure({ resource_arn: 'arn:aws:s3:::1234-audit' }));
+    expect(call).toThrow(expect.objectContaining({ code: 'TFX_RESOURCE_AMBIGUOUS', category: 'permanent' }));
+    expect(call).toThrow(
+      /2 resources could match .*cannot evaluate.*aws_s3_bucket\.audit_a.*aws_s3_bucket\.audit_b/,
+    );
+    // An exact name wins over wildcard candidates.
+    const [g, e] = await withFiles({
+      'account.tf':
+        'resource "aws_s3_bucket" "x" {\n  bucket = "${data.aws_caller_identity.current.account_id}-logs"\n}\n',
+    });
+    expect(locateResource(g, e, failure({ resource_arn: 'arn:aws:s3:::acme-logs' })).address).toBe(
+      'aws_s3_bucket.logs',
+    );
   });
 
   it('names the types and identities looked for when nothing matches', () => {

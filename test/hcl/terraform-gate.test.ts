@@ -8,7 +8,7 @@ import { TerraformGate } from '../../src/hcl/terraform-gate.js';
 import { syntheticRepository } from '../../src/simulation/synth/repository.js';
 import { makeFailure } from '../../src/simulation/synth/templates.js';
 import { testPipeline } from '../support/simulated-pipeline.js';
-import { fakeTerraform, removeTempDirs } from './fake-terraform.js';
+import { fakeTerraform, removeTempDirs, RESOLVER } from './fake-terraform.js';
 import { rejection } from '../support/rejection.js';
 
 afterAll(removeTempDirs);
@@ -226,6 +226,11 @@ describe('terraform validate in the mock pipeline', () => {
       kind: 'completed',
       validation: expect.stringContaining('terraform validate unavailable: init failed') as unknown,
     });
+    // Summarised: terraform's error line, not the raw output that names the host's resolver.
+    const text = JSON.stringify(result.outcome);
+    expect(text).toContain('Failed to query available provider packages');
+    expect(text).not.toContain(RESOLVER);
+    expect(text).not.toContain('registry.terraform.io');
     expect(mock.terraform.status().state).toBe('unusable');
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyRequiredState } from '../../src/simulation/fixer/apply.js';
+import { applyRequiredState } from '../../src/simulation/adapters/model-edit.js';
 import { indexResources } from '../../src/hcl/locate.js';
 import { createHclParser } from '../../src/hcl/parser.js';
 import { findTerraform } from '../../src/hcl/terraform.js';

@@ -1,8 +1,8 @@
 import { chmod, writeFile } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createTerraformRunner, findTerraform } from '../../src/hcl/terraform.js';
-import { fakeTerraform, removeTempDirs, tempDir } from './fake-terraform.js';
+import { createTerraformRunner, findTerraform, summariseToolOutput } from '../../src/hcl/terraform.js';
+import { fakeTerraform, removeTempDirs, RESOLVER, tempDir } from './fake-terraform.js';
 
 afterAll(removeTempDirs);
 
@@ -35,7 +35,7 @@ describe('TerraformRunner.validate', () => {
     const fake = await fakeTerraform('validate-json');
     const runner = findTerraform(fake.dir);
     const dir = await workdir('locals {}\n');
-    await expect(runner?.validate(dir)).resolves.toEqual({ ok: true, warnings: 0 });
+    await expect(runner?.validate(dir)).resolves.toEqual({ ok: true, warnings: 0, diagnostics: [] });
     const calls = await fake.calls();
     expect(calls).toHaveLength(2);
     expect(calls[0]).toMatch(new RegExp(`^${dir} init -backend=false -input=false -no-color main.tf`));
@@ -49,16 +49,50 @@ describe('TerraformRunner.validate', () => {
       ok: false,
       stage: 'validate',
       reason: 'main.tf:3: Unsupported argument (An argument named "fake" is not expected here.)',
+      diagnostics: [
+        {
+          severity: 'error',
+          summary: 'Unsupported argument',
+          detail: 'An argument named "fake" is not expected here.',
+          filename: 'main.tf',
+          line: 3,
+        },
+      ],
     });
+  });
+
+  it('summarises a failed init: the raw output (naming the resolver) goes to the debug log only', async () => {
+    const dir = await workdir('locals {}\n');
+    const debug: { fields: Record<string, unknown>; message: string }[] = [];
+    const logger = {
+      debug: (fields: Record<string, unknown>, message: string) => debug.push({ fields, message }),
+    };
+    const runner = findTerraform((await fakeTerraform('init-fails')).dir, { logger: logger as never });
+    const check = await runner?.validate(dir);
+    expect(JSON.stringify(check)).not.toContain(RESOLVER);
+    expect(JSON.stringify(check)).not.toContain('registry.terraform.io');
+    expect(debug).toHaveLength(1);
+    expect(debug[0]?.message).toBe('terraform command failed');
+    expect(String(debug[0]?.fields.stderr)).toContain(RESOLVER);
+  });
+
+  it('summaries mask addresses, URLs and paths that an error line itself carries', () => {
+    expect(
+      summariseToolOutput('Error: dial tcp 10.1.2.3:53 via https://x.example/y at /home/ci/.terraform.d'),
+    ).toBe('dial tcp <address> via <url> at <path>');
+    expect(summariseToolOutput('│ Error: Unsupported Terraform Core version\n│ detail /opt/x')).toBe(
+      'Unsupported Terraform Core version',
+    );
+    expect(summariseToolOutput('panic: something')).toBe('no error summary in the output');
   });
 
   it('fails closed when init fails, output is unreadable, the binary is missing or hangs', async () => {
     const dir = await workdir('locals {}\n');
     const initFails = findTerraform((await fakeTerraform('init-fails')).dir);
-    expect(await initFails?.validate(dir)).toMatchObject({
+    expect(await initFails?.validate(dir)).toEqual({
       ok: false,
       stage: 'init',
-      reason: expect.stringContaining('Failed to query') as unknown,
+      reason: 'exit 1: Failed to query available provider packages',
     });
     const garbage = findTerraform((await fakeTerraform('garbage')).dir);
     expect(await garbage?.validate(dir)).toMatchObject({

@@ -14,6 +14,7 @@ const completed = (reused: boolean): Outcome => ({
   reused,
   changedAttributes: ['versioning'],
   validation: 'ok',
+  fix: { source: 'playbook', playbook: 's3-versioning' },
 });
 const failed = (code: 'TFX_PERMANENT' | 'TFX_TRANSIENT'): Outcome => ({
   kind: 'failed',

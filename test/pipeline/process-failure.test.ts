@@ -72,7 +72,9 @@ describe('completed', () => {
     expect(result.retries).toEqual({});
     expect(result.outcome.changedAttributes).toEqual(['versioning']);
     expect(result.outcome.validation).toMatch(/^HCL checks passed \(\d+\); terraform validate off/);
-    expect(result.usage?.inputTokens).toBeGreaterThan(0);
+    // A playbook wrote the fix: no model call, so no token usage.
+    expect(result.outcome.fix).toEqual({ source: 'playbook', playbook: 's3-versioning' });
+    expect(result.usage).toBeUndefined();
     const number = (Number.parseInt(key.slice(0, 8), 16) % 999_999) + 1;
     expect(result.outcome.prUrl).toBe(`https://github.com/mock-org/terraform-small/pull/${number}`);
     expect(result.outcome.prNumber).toBe(number);

@@ -13,6 +13,7 @@ describe('redactText', () => {
     ['an AWS access key id', `key ${AKIA} and ASIA${'Q'.repeat(16)}`, `key ${REDACTED} and ${REDACTED}`],
     ['a bearer token', 'Authorization: Bearer eyJhbGciOi.J9.sig-_x', `Authorization: Bearer ${REDACTED}`],
     ['a lower-case bearer token', 'bearer abcdefgh12345678', `bearer ${REDACTED}`],
+    ['a short bearer token', 'Authorization: Bearer xyz', `Authorization: Bearer ${REDACTED}`],
     ['a Redis URL password', 'redis://:hunter2@cache:6379/0', `redis://:${REDACTED}@cache:6379/0`],
     [
       'a URL user password',
@@ -35,7 +36,6 @@ describe('redactText', () => {
       'redis://cache:6379',
       'arn:aws:s3:::acme-small-core-exports-00',
       'ghp_short',
-      'Bearer short',
       'AKIA lower akiaiosfodnn7example',
     ]) {
       expect(redactText(text)).toBe(text);

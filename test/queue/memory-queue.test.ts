@@ -81,7 +81,13 @@ describe('MemoryJobQueue', () => {
   it('admits a multi-payload submission all or none', async () => {
     const { handler, finish, started } = gatedHandler();
     const queue = new MemoryJobQueue<number, string>({ workers: 1, limit: 2, handler, onError });
-    expect(queue.admit([1, 2, 3, 4])).toMatchObject({ accepted: false, reason: 'queue_full' });
+    // Larger than workers + limit: it could never fit, so it is not a queue_full to retry.
+    expect(queue.admit([1, 2, 3, 4])).toEqual({
+      accepted: false,
+      reason: 'exceeds_capacity',
+      retryAfterMs: 0,
+      capacity: 3,
+    });
     expect(queue.depth + queue.active).toBe(0);
     expect(started).toEqual([]);
     const jobs = accepted(queue, queue.admit([1, 2, 3]));

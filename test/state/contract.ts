@@ -190,12 +190,26 @@ export function stateStoreContract(name: string, makeStore: MakeStore): void {
 
     it('counts records by status', async () => {
       const store = await open();
-      expect(await store.stats()).toEqual({ pending: 0, in_progress: 0, completed: 0, failed: 0, total: 0 });
+      expect(await store.stats()).toEqual({
+        pending: 0,
+        in_progress: 0,
+        completed: 0,
+        failed: 0,
+        resolved: 0,
+        total: 0,
+      });
       for (const key of ['a', 'b', 'c', 'd']) await store.claim(key, META);
       await store.complete('a', { pr_url: 'https://example.test/1' });
       await store.complete('b', { pr_url: 'https://example.test/2' });
       await store.fail('c', { code: 'TFX_PERMANENT', message: 'no', retryable: false });
-      expect(await store.stats()).toEqual({ pending: 0, in_progress: 1, completed: 2, failed: 1, total: 4 });
+      expect(await store.stats()).toEqual({
+        pending: 0,
+        in_progress: 1,
+        completed: 2,
+        failed: 1,
+        resolved: 0,
+        total: 4,
+      });
     });
 
     it('grants exactly one of 200 concurrent claims of one key', async () => {
@@ -214,6 +228,42 @@ export function stateStoreContract(name: string, makeStore: MakeStore): void {
       expect(await store.get('a')).toBeUndefined();
       expect((await store.stats()).total).toBe(0);
       expect(await store.claim('b', META)).toEqual({ claimed: true, attempts: 1 });
+    });
+
+    it('resolve() keeps the PR, counts as resolved, and a later failure is claimed afresh', async () => {
+      const store = await open();
+      await store.claim('r', META);
+      await store.complete('r', { pr_url: 'https://example.test/7' });
+      await store.resolve('r', 'pr_merged');
+      const state = await store.get('r');
+      expect(state).toMatchObject({
+        status: 'resolved',
+        resolution: 'pr_merged',
+        pr_url: 'https://example.test/7',
+      });
+      expect(state?.resolved_at).toMatch(ISO_UTC);
+      expect((await store.stats()).resolved).toBe(1);
+      expect(await store.claim('r', META)).toEqual({ claimed: true, attempts: 1 });
+    });
+
+    it('cleanup() deletes settled records older than the cutoff, never claims in progress', async () => {
+      const store = await open();
+      for (const key of ['old-done', 'old-failed', 'old-running', 'new-done']) {
+        await store.claim(key, META);
+        if (key === 'new-done') continue;
+        if (key.endsWith('done')) await store.complete(key, { pr_url: 'https://example.test/1' });
+        if (key.endsWith('failed'))
+          await store.fail(key, { code: 'TFX_PERMANENT', message: 'no', retryable: false });
+      }
+      clock.advance(10 * 60_000);
+      const cutoff = clock.now();
+      clock.advance(1_000);
+      await store.complete('new-done', { pr_url: 'https://example.test/2' });
+      expect(await store.cleanup(cutoff)).toBe(2);
+      expect(await store.get('old-done')).toBeUndefined();
+      expect(await store.get('old-failed')).toBeUndefined();
+      expect((await store.get('old-running'))?.status).toBe('in_progress');
+      expect((await store.get('new-done'))?.status).toBe('completed');
     });
 
     it('answers ping when the backing store is up', async () => {

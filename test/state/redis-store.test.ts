@@ -95,6 +95,7 @@ describe('RedisStateStore', () => {
       in_progress: 900,
       completed: 300,
       failed: 0,
+      resolved: 0,
       total: 1200,
     });
     await store.clear();

@@ -13,7 +13,7 @@ function wantsAsync(request: FastifyRequest): boolean | { error: string } {
   const mode = (request.query as Record<string, unknown>).mode;
   if (mode === 'async') return true;
   if (mode === 'sync') return false;
-  if (mode !== undefined) return { error: 'mode: must be sync or async' };
+  if (mode !== undefined) return { error: 'must be sync or async' };
   return prefersAsync(request);
 }
 
@@ -49,8 +49,16 @@ export function intakeRoutes(app: FastifyInstance, runtime: ApiRuntime): void {
     return reply.code(code).send(body);
   }
 
-  function refuse(reply: FastifyReply, start: number, admission: Refusal) {
+  function refuse(reply: FastifyReply, start: number, admission: Refusal, size: number) {
     intakeMetrics.queueRejections.inc({ reason: admission.reason });
+    if (admission.reason === 'exceeds_capacity') {
+      // Retrying cannot help: even an idle queue holds fewer jobs than this batch (no Retry-After).
+      return finish(reply, start, 'rejected', 422, {
+        error: `(root): a batch of ${size} exceeds the queue capacity (workers + queue limit); split it`,
+        code: 'TFX_BATCH_EXCEEDS_CAPACITY',
+        issues: [{ field: '(root)', message: `at most ${admission.capacity ?? 0} failures fit at once` }],
+      });
+    }
     const seconds = Math.max(1, Math.ceil(admission.retryAfterMs / 1000));
     void reply.header('retry-after', String(seconds));
     const code = admission.reason === 'draining' ? 503 : 429;
@@ -92,7 +100,7 @@ export function intakeRoutes(app: FastifyInstance, runtime: ApiRuntime): void {
     void queue
       .submit([queued], { background: asyncMode })
       .then((admission) => {
-        if (!admission.accepted) return refuse(reply, start, admission);
+        if (!admission.accepted) return refuse(reply, start, admission, 1);
         const id = admission.ids[0];
         if (id === undefined) throw new Error('queue admitted no job');
         if (asyncMode) return accepted(reply, start, id);
@@ -132,7 +140,7 @@ export function intakeRoutes(app: FastifyInstance, runtime: ApiRuntime): void {
     const parsed = body.map((item, i) => parseFailure(item, String(i)));
     const valid = parsed.flatMap((p) => (p.ok ? [p.failure] : []));
     const admission = valid.length === 0 ? undefined : await queue.submit(valid, { background: asyncMode });
-    if (admission !== undefined && !admission.accepted) return refuse(reply, start, admission);
+    if (admission !== undefined && !admission.accepted) return refuse(reply, start, admission, valid.length);
     const ids = admission?.ids ?? [];
     let next = 0;
     if (asyncMode) {

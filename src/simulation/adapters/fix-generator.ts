@@ -1,4 +1,4 @@
-import { applyRequiredState } from '../fixer/apply.js';
+import { applyRequiredState } from './model-edit.js';
 import { locateByAddress } from '../../hcl/locate.js';
 import { TerraFixError } from '../../pipeline/errors.js';
 import type { CallContext, FixGenerator, FixProposal, FixRequest } from '../../pipeline/ports.js';
@@ -8,7 +8,7 @@ const PROMPT_OVERHEAD_TOKENS = 1_450;
 const CHARS_PER_TOKEN = 4;
 
 /**
- * Simulated Bedrock: answers with the deterministic fixer's edit (what a good model answer looks like) and
+ * Simulated Bedrock: answers with attribute edits of the required state (see model-edit.ts) and
  * plausible token counts (about 4 characters per token for the prompt and the answer). Parsing, locating,
  * editing and validating stay real; only the model call is simulated.
  */

@@ -4,10 +4,13 @@
  *   --script FILE   JSON array of replies ({"kind":"text","text":"..."} | {"kind":"error","status":429,
  *                   "type":"ThrottlingException","message":"..."} | {"kind":"hang"}), answered in order
  *   --repeat        start the script again when it runs out (otherwise: ServiceUnavailableException)
+ *   --model-like    answer every unscripted call like a good model: the deterministic fixer's edit of the
+ *                   prompt's target block (model-like.ts), so real mode runs end to end against the fake
  * Prints one JSON line per call (model id, protocol, what it answered, prompt size) on stdout.
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { modelLikeFix } from './model-like.js';
 import type { Reply } from './replies.js';
 import { promptOf, startFakeBedrock } from './server.js';
 
@@ -17,6 +20,7 @@ const { values } = parseArgs({
     host: { type: 'string', default: '127.0.0.1' },
     script: { type: 'string' },
     repeat: { type: 'boolean', default: false },
+    'model-like': { type: 'boolean', default: false },
   },
 });
 const script =
@@ -24,6 +28,7 @@ const script =
 const fake = await startFakeBedrock({
   port: Number(values.port),
   host: values.host,
+  ...(values['model-like'] ? { fallback: modelLikeFix } : {}),
   onCall: (call) => {
     process.stdout.write(
       `${JSON.stringify({ modelId: call.modelId, http: call.httpVersion, answered: call.answered, promptChars: promptOf(call).length })}\n`,

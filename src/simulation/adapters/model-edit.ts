@@ -1,16 +1,14 @@
 /**
- * The deterministic fixer: applies a failure's `required_state` to the located resource as a minimal textual
- * edit (what the simulated model returns in mock mode). Known shapes get provider-v5-correct edits:
- * S3 public access flags and versioning (companion resources), security group `ssh_cidr` (ingress rules).
- * Any other key is set as `key = <literal>` on the resource, in place if present, else as a new line.
+ * What the simulated model answers when no playbook covers a failure: each `required_state` key set as
+ * `key = <literal>` on the resource (in place if present, else as a new line; a map value inside a single
+ * nested block of that name). Plausible model output, not a playbook: nothing checks that the provider has
+ * such an argument, which is what the guardrails and terraform validate are for.
  */
-import type { Failure } from '../../pipeline/failure.js';
-import type { BodyEditor } from './edits.js';
-import { createFixContext, editorFor, type FixContext, renderFix } from './fix-context.js';
-import { fixPublicAccessBlock, fixVersioning, PUBLIC_ACCESS_KEYS } from './fix-s3.js';
-import { fixSshCidr } from './fix-ssh.js';
-import { toHclLiteral } from './literal.js';
 import type { LocatedResource } from '../../hcl/locate.js';
+import type { Failure } from '../../pipeline/failure.js';
+import type { BodyEditor } from '../../playbooks/edits.js';
+import { createFixContext, editorFor, type FixContext, renderFix } from '../../playbooks/fix-context.js';
+import { toHclLiteral } from '../../playbooks/literal.js';
 
 export interface AppliedFix {
   /** The whole file with the fix applied (equal to the input when nothing needed changing). */
@@ -50,26 +48,10 @@ function setGeneric(ctx: FixContext, editor: BodyEditor, key: string, value: unk
   return changed;
 }
 
-/** Applies `failure.required_state` to the resource at `located` in `content` (the file that declares it). */
+/** Applies `failure.required_state` to the resource at `located` in `content` as attribute edits. */
 export function applyRequiredState(content: string, located: LocatedResource, failure: Failure): AppliedFix {
   const ctx = createFixContext(content, located);
-  const remaining = new Map(Object.entries(failure.required_state));
-  if (located.tfType === 'aws_s3_bucket') {
-    const flags = PUBLIC_ACCESS_KEYS.filter((k) => remaining.has(k));
-    if (flags.length > 0) {
-      fixPublicAccessBlock(ctx, Object.fromEntries(flags.map((k) => [k, remaining.get(k)])));
-      for (const k of flags) remaining.delete(k);
-    }
-    if (remaining.has('versioning')) {
-      fixVersioning(ctx, remaining.get('versioning'));
-      remaining.delete('versioning');
-    }
-  }
-  if (located.tfType === 'aws_security_group' && remaining.has('ssh_cidr')) {
-    fixSshCidr(ctx, remaining.get('ssh_cidr'));
-    remaining.delete('ssh_cidr');
-  }
-  for (const [key, value] of remaining) {
+  for (const [key, value] of Object.entries(failure.required_state)) {
     if (setGeneric(ctx, ctx.target, key, value, `${located.address}.${key}`)) ctx.changed.push(key);
   }
   const fixed = renderFix(ctx);

@@ -2,13 +2,7 @@
  * Minimal textual edits of a block body: replace an attribute's value in place, or insert lines just before
  * the closing brace with the body's own indentation. Everything outside the edited spans stays byte for byte.
  */
-import {
-  type BodyItem,
-  type HclAttribute,
-  type HclBlock,
-  type LineIndex,
-  scanBody,
-} from '../../hcl/blocks.js';
+import { type BodyItem, type HclAttribute, type HclBlock, type LineIndex, scanBody } from '../hcl/blocks.js';
 import { sameLiteral } from './literal.js';
 
 /** Replace `content.slice(start, end)` by `text` (an insertion when start === end). Offsets refer to the original. */

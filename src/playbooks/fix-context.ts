@@ -2,10 +2,10 @@
  * What the deterministic fixers share while editing one file: the scanned file, the target block's body
  * editor, the edits and companion blocks collected so far, and what was changed (for the PR text).
  */
-import { TerraFixError } from '../../pipeline/errors.js';
-import { type HclBlock, LineIndex, scanBlocksCached } from '../../hcl/blocks.js';
+import { TerraFixError } from '../pipeline/errors.js';
+import { type HclBlock, LineIndex, scanBlocksCached } from '../hcl/blocks.js';
 import { applyEdits, BodyEditor, type Edit, indentAt, lineEnding } from './edits.js';
-import type { LocatedResource } from '../../hcl/locate.js';
+import type { LocatedResource } from '../hcl/locate.js';
 
 export interface FixContext {
   readonly content: string;

@@ -1,9 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyRequiredState } from '../../../src/simulation/fixer/apply.js';
-import { resourceBodies, type HclDocument } from '../../../src/hcl/document.js';
-import { locateResource, type LocatedResource } from '../../../src/hcl/locate.js';
-import { createHclParser, type HclParser } from '../../../src/hcl/parser.js';
-import { failure, loadFixtureRepo } from '../../hcl/helpers.js';
+import { resourceBodies, type HclDocument } from '../../src/hcl/document.js';
+import { locateResource, type LocatedResource } from '../../src/hcl/locate.js';
+import { createHclParser, type HclParser } from '../../src/hcl/parser.js';
+import type { Failure } from '../../src/pipeline/failure.js';
+import { runPlaybooks } from '../../src/playbooks/run.js';
+import { applyRequiredState as modelEdit } from '../../src/simulation/adapters/model-edit.js';
+import { failure, loadFixtureRepo } from '../hcl/helpers.js';
+
+/** Playbooks first, then the simulated model's attribute edits: what mock mode's generator does. */
+function applyRequiredState(content: string, located: LocatedResource, f: Failure) {
+  const run = runPlaybooks(content, located, f.required_state);
+  if (run.kind === 'changed') return { ...run, playbook: run.playbooks.join('+') };
+  if (run.kind === 'compliant')
+    return { content, changedAttributes: [], explanation: run.explanation, playbook: 'none' };
+  return { ...modelEdit(content, located, f), playbook: 'model' };
+}
 
 let parser: HclParser;
 const repo = loadFixtureRepo('repo');
@@ -21,14 +32,16 @@ interface Fixed {
   doc: HclDocument;
   changedAttributes: string[];
   explanation: string;
+  playbook: string;
 }
 
 async function fix(files: Map<string, string>, overrides: Record<string, unknown>): Promise<Fixed> {
   const f = failure(overrides);
   const located = locateResource(files, await parser.parseAll(files), f);
   const original = files.get(located.path) ?? '';
-  const { content, changedAttributes, explanation } = applyRequiredState(original, located, f);
+  const { content, changedAttributes, explanation, playbook } = applyRequiredState(original, located, f);
   return {
+    playbook,
     original,
     fixed: content,
     located,
@@ -67,7 +80,7 @@ const PUBLIC_ACCESS = {
   },
 };
 
-describe('applyRequiredState: S3 public access block', () => {
+describe('playbooks: S3 public access block', () => {
   it('adds a companion aws_s3_bucket_public_access_block right after the bucket', async () => {
     const r = await fix(repo, { ...PUBLIC_ACCESS, resource_arn: 'arn:aws:s3:::acme-logs' });
     expectOnlyBlockChanged(r);
@@ -84,7 +97,8 @@ describe('applyRequiredState: S3 public access block', () => {
     });
     expect(body(r.doc, 'aws_s3_bucket', 'logs')).not.toHaveProperty('block_public_acls');
     expect(r.changedAttributes).toEqual(Object.keys(PUBLIC_ACCESS.required_state));
-    expect(r.explanation).toContain('added aws_s3_bucket_public_access_block for aws_s3_bucket.logs');
+    expect(r.explanation).toContain('added aws_s3_bucket_public_access_block.logs');
+    expect(r.playbook).toBe('s3-public-access-block');
   });
 
   it('repeats count on the companion for a counted bucket', async () => {
@@ -131,7 +145,7 @@ describe('applyRequiredState: S3 public access block', () => {
   });
 });
 
-describe('applyRequiredState: S3 versioning', () => {
+describe('playbooks: S3 versioning', () => {
   const VERSIONING = {
     test_id: 's3-versioning-enabled-x',
     current_state: { versioning: 'Disabled' },
@@ -176,7 +190,7 @@ describe('applyRequiredState: S3 versioning', () => {
   });
 });
 
-describe('applyRequiredState: attributes', () => {
+describe('playbooks: attributes', () => {
   it('replaces max_session_duration in place on an IAM role', async () => {
     const r = await fix(repo, {
       test_id: 'iam-session-duration-x',
@@ -314,7 +328,7 @@ describe('applyRequiredState: attributes', () => {
   });
 });
 
-describe('applyRequiredState: security group ssh_cidr', () => {
+describe('playbooks: security group ssh_cidr', () => {
   const SSH = {
     test_id: 'sg-open-ssh-x',
     resource_type: 'AWS::EC2::SecurityGroup',

@@ -1,0 +1,112 @@
+// `terrafix stats` and `terrafix cleanup` through commander, against a seeded Redis under a random prefix.
+import type { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { buildProgram } from '../../src/cli/program.js';
+import { RedisStateStore } from '../../src/state/redis-store.js';
+import { connectTestRedis, deleteKeysWithPrefix, randomKeyPrefix, REDIS_URL } from '../support/redis.js';
+
+let redis: Redis;
+let prefix: string;
+
+beforeAll(async () => {
+  redis = await connectTestRedis();
+});
+afterEach(async () => {
+  vi.restoreAllMocks();
+  await deleteKeysWithPrefix(redis, prefix);
+});
+afterAll(() => {
+  redis.disconnect();
+});
+
+const META = { test_id: 't', resource_arn: 'arn:aws:s3:::b' };
+const DAY = 86_400_000;
+
+/** Seeds: 3 completed and 1 failed ten days ago, 1 completed and 2 in progress now. */
+async function seed(): Promise<void> {
+  prefix = randomKeyPrefix();
+  let now = Date.now() - 10 * DAY;
+  const store = new RedisStateStore({
+    redis,
+    keyPrefix: prefix,
+    retentionSeconds: 30 * 86_400,
+    claimLeaseSeconds: 900,
+    maxAttempts: 3,
+    now: () => now,
+  });
+  for (const k of ['a', 'b', 'c']) {
+    await store.claim(k, META);
+    await store.complete(k, { pr_url: `https://github.com/o/r/pull/${k}` });
+  }
+  await store.claim('d', META);
+  await store.fail('d', { code: 'TFX_PERMANENT', message: 'no', retryable: false });
+  now = Date.now();
+  await store.claim('e', META);
+  await store.complete('e', { pr_url: 'https://github.com/o/r/pull/e' });
+  await store.claim('f', META);
+  await store.claim('g', META);
+}
+
+async function run(args: string[], env: Record<string, string> = {}): Promise<string> {
+  const chunks: string[] = [];
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+    return true;
+  });
+  await buildProgram({ REDIS_URL, TERRAFIX_REDIS_PREFIX: prefix, ...env }).parseAsync([
+    'node',
+    'terrafix',
+    ...args,
+  ]);
+  return chunks.join('');
+}
+
+describe('terrafix stats / cleanup', () => {
+  it('stats prints the guide block', async () => {
+    await seed();
+    expect(await run(['stats'])).toBe(
+      [
+        'State Store Statistics:',
+        '  Total records: 7',
+        '  Pending: 0',
+        '  In Progress: 2',
+        '  Completed: 4',
+        '  Failed: 1',
+        '  Resolved: 0',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('cleanup --retention-days 7 deletes the settled records older than 7 days', async () => {
+    await seed();
+    expect(await run(['cleanup', '--retention-days', '7'])).toBe('Deleted 4 old records\n');
+    expect(await run(['stats'])).toContain('  Total records: 3\n');
+    expect(await run(['cleanup', '--retention-days', '7'])).toBe('Deleted 0 old records\n');
+  });
+
+  it('cleanup without the flag uses STATE_RETENTION_DAYS', async () => {
+    await seed();
+    expect(await run(['cleanup'], { STATE_RETENTION_DAYS: '30' })).toBe('Deleted 0 old records\n');
+  });
+
+  it('rejects a bad --retention-days, naming the flag', async () => {
+    prefix = randomKeyPrefix();
+    await expect(run(['cleanup', '--retention-days', 'soon'])).rejects.toMatchObject({
+      code: 'TFX_CONFIG',
+      field: '--retention-days',
+    });
+  });
+
+  it('fails clearly when Redis is unreachable, without the password', async () => {
+    prefix = randomKeyPrefix();
+    const env = { REDIS_URL: 'redis://:hunter2@127.0.0.1:1/0' };
+    for (const command of [['stats'], ['cleanup', '--retention-days', '7']]) {
+      const error = await run(command, env).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'TFX_UNREACHABLE', field: 'REDIS_URL' });
+      expect((error as Error).message).toMatch(
+        /^Redis is not reachable at redis:\/\/127\.0\.0\.1:1\/0 \(REDIS_URL\)$/,
+      );
+    }
+  });
+});
