@@ -26,8 +26,10 @@ describe('closed model (VUs)', () => {
     server = await startTrivialServer();
     const result = await run(spec(server.url, { executor: 'constant-vus', vus: 10, duration: 3, pacing: 1 }));
     // Rounds start at 0, 1 and 2 s; the pacing timers that fire at 3 s (the planned end) start nothing.
-    expect(result.requests).toBe(30);
-    expect(server.answered).toBe(30);
+    // Never more (a timer running late on a busy machine can only skip the last round, not add one).
+    expect(result.requests).toBeLessThanOrEqual(30);
+    expect(result.requests).toBeGreaterThanOrEqual(20);
+    expect(server.answered).toBe(result.requests);
   });
 
   it('without pacing, each VU sends its next request as soon as the answer arrives', async () => {
