@@ -23,6 +23,7 @@ import {
 import { measureSoak, SOAK_NODE_ARGS } from './soak.js';
 import { measureSteady } from './steady.js';
 import { compareEngineWithAutocannon } from './engine-vs-autocannon.js';
+import { compareK6Scripts } from './k6-script-ratio.js';
 import { measureReportBuild } from './report-build.js';
 import { measureLiveHeap } from './live-heap.js';
 import { startBareFastify, startTerraFix, TERRAFIX_ENV } from './terrafix.js';
@@ -130,6 +131,12 @@ try {
   results.liveHeap = await measureLiveHeap();
   log('load engine: built-in engine vs autocannon against a trivial server');
   results.engine = await compareEngineWithAutocannon(config);
+  log('k6 script: terrafix.js vs a trivial k6 script against a trivial server (when k6 is on PATH)');
+  results.k6Script = await compareK6Scripts(process.env.PATH, {
+    vus: config.connections,
+    seconds: config.seconds,
+    rounds: Math.max(1, Math.min(config.rounds, 3)),
+  });
   log(`reports: an all run at duration scale ${config.reportScale}, then three report builds`);
   results.reportBuild = await measureReportBuild(config.reportScale);
 } catch (error) {

@@ -12,6 +12,7 @@ import type { SteadyResult } from './steady.js';
 import type { GeneratorThroughput, ThroughputResults, ThroughputRound, ThroughputRun } from './throughput.js';
 
 import type { EngineComparison } from './engine-vs-autocannon.js';
+import { type K6ScriptRatio, renderK6Ratio } from './k6-script-ratio.js';
 import type { ReportBuildTiming } from './report-build.js';
 import type { LiveHeap } from './live-heap.js';
 import type { GeneratorName } from './generators.js';
@@ -47,6 +48,8 @@ export interface BenchResults {
   steady?: SteadyResult;
   soak?: SoakResult;
   engine?: EngineComparison;
+  /** terrafix.js vs a trivial k6 script (skipped, and saying so, without k6 on PATH). */
+  k6Script?: K6ScriptRatio;
   liveHeap?: LiveHeap;
   reportBuild?: ReportBuildTiming;
   /** Bedrock prompt tokens by synthetic repository size (no network). */
@@ -373,6 +376,7 @@ export function renderReport(r: BenchResults): string {
       ].join('\n'),
     );
   }
+  if (r.k6Script !== undefined) parts.push(renderK6Ratio(r.k6Script).trimEnd());
   if (r.reportBuild !== undefined) {
     const b = r.reportBuild;
     parts.push(

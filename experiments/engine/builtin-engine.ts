@@ -3,7 +3,9 @@
  * semantics (see schedule.ts, open-model.ts, closed-model.ts) and sends each iteration's request from the
  * shared payload generator, so both engines send the same bodies for the same seed.
  */
+import { createHmac } from 'node:crypto';
 import { iterationRequest } from '../payloads.js';
+import { signatureValue } from '../signature.js';
 import type { RunResult } from '../results/run-result.js';
 import type { EngineRunOptions, EngineRunSpec, LoadEngine } from './port.js';
 import { runLoad } from './run-load.js';
@@ -11,10 +13,16 @@ import { runLoad } from './run-load.js';
 export class BuiltinEngine implements LoadEngine {
   readonly name = 'builtin' as const;
 
-  /** Runs the spec against its loopback target; rejects (TFX_CONFIG) only for a non-loopback baseUrl. */
+  /** Runs the spec against its target; rejects (TFX_CONFIG) only for a non-loopback baseUrl without allowRemote. */
   run(spec: EngineRunSpec, options: EngineRunOptions = {}): Promise<RunResult> {
-    const { payload, seed, ...plan } = spec;
-    const source = (n: number) => iterationRequest(payload, seed, n, new Date().toISOString());
+    const { payload, seed, webhookSecret, ...plan } = spec;
+    const failedAt = new Date().toISOString();
+    const source = (n: number) => {
+      const request = iterationRequest(payload, seed, n, failedAt);
+      if (webhookSecret === undefined || webhookSecret === '') return request;
+      const hex = createHmac('sha256', webhookSecret).update(request.body).digest('hex');
+      return { ...request, signature: signatureValue(hex) };
+    };
     try {
       return runLoad({ ...plan, source }, options);
     } catch (error) {

@@ -41,6 +41,8 @@ export class ClosedModel {
     private readonly parts: RunParts,
     private readonly load: VuShape,
     private readonly t0: number,
+    /** The planned end (ms after t0): no iteration starts at or after it, as in k6 (a pacing timer may fire then). */
+    private readonly plannedMs = Infinity,
   ) {
     this.pacingMs = load.pacing * 1000;
   }
@@ -94,7 +96,8 @@ export class ClosedModel {
 
   private iterate(vu: Vu, now = performance.now()): void {
     vu.pacingTimer = undefined;
-    if (this.stopped || vu.retiring || !this.parts.counter.canStart()) return;
+    if (this.stopped || vu.retiring || now - this.t0 >= this.plannedMs) return;
+    if (!this.parts.counter.canStart()) return;
     this.busy++;
     vu.start(now, now);
   }

@@ -8,6 +8,7 @@
  */
 import { Client } from 'undici';
 import type { ErrorKind } from '../results/run-result.js';
+import { SIGNATURE_HEADER as SIGNATURE } from '../signature.js';
 import { statusErrorKind, transportErrorKind } from './error-kind.js';
 
 /** Whoever waits for an exchange: told once per request, with status 0 when no response came. */
@@ -17,6 +18,7 @@ export interface ExchangeOwner {
 }
 
 const JSON_HEADERS = ['content-type', 'application/json'];
+const SIGNATURE_HEADER = SIGNATURE.toLowerCase();
 const TIMED_OUT = Object.assign(new Error('request timeout exceeded'), { code: 'TFX_LOAD_TIMEOUT' });
 const RUN_OVER = Object.assign(new Error('load run aborted'), { code: 'TFX_LOAD_ABORTED' });
 
@@ -123,9 +125,10 @@ export class LoopbackClient {
   }
 
   /** POSTs `body` as JSON to `path` (`now` = performance.now()); the outcome arrives through the exchange's owner. */
-  post(ex: Exchange, path: string, body: string | Buffer, now: number): void {
+  post(ex: Exchange, path: string, body: string | Buffer, now: number, signature?: string): void {
     ex.begin(now + this.requestTimeoutMs);
-    ex.connection.dispatch({ path, method: 'POST', headers: JSON_HEADERS, body }, ex);
+    const headers = signature === undefined ? JSON_HEADERS : [...JSON_HEADERS, SIGNATURE_HEADER, signature];
+    ex.connection.dispatch({ path, method: 'POST', headers, body }, ex);
   }
 
   /** Abandons every request still in flight (a run cut short by its signal). */

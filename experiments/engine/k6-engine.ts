@@ -1,10 +1,11 @@
 /**
  * The k6 engine: runs the bundled script (experiments/k6/dist/terrafix.js) with the `k6` binary and turns its
  * NDJSON output into a RunResult. Works with any k6 from v0.47 on: only long-standing flags are used
- * (`run --quiet --no-color --no-usage-report --out json= -e`), and the end-of-test summary, whose shape later
- * versions change, is advisory. stopWhen is applied here to the live per-second timeline, exactly as the
- * built-in engine does (StopWatch), by stopping k6 with SIGINT; the script's abort-on-fail thresholds are the
- * coarser fallback for runs without this engine.
+ * (`run --quiet --no-color --no-usage-report --address --out json= -e`, plus K6_NO_USAGE_REPORT), and the
+ * end-of-test summary, whose shape later versions change, is advisory. k6's REST API (`--address`, a free
+ * loopback port) tells when the load starts (status Running, after init and setup()) and stops the test: stopWhen
+ * is applied here to the live per-second timeline, exactly as the built-in engine does (StopWatch), and k6 is
+ * then stopped with `PATCH /v1/status` (SIGINT if the API does not answer). k6's stderr goes to k6.log.
  */
 import { execFile } from 'node:child_process';
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
@@ -16,8 +17,10 @@ import { promisify } from 'node:util';
 import { TerraFixError } from '../../src/pipeline/errors.js';
 import { parseRunSummary, stopBreaches } from '../k6/summary.js';
 import type { RunResult } from '../results/run-result.js';
+import { createServer } from 'node:net';
 import { K6RunAccumulator } from './k6-ndjson.js';
 import { type K6Exit, startK6 } from './k6-process.js';
+import { K6_STATUS_RUNNING, k6Status, stopK6Test } from './k6-rest.js';
 import { type K6RunSpec, toK6Spec } from './k6-spec-file.js';
 import { FileLineTail } from './k6-tail.js';
 import type { EngineRunOptions, LoadEngine } from './port.js';
@@ -78,6 +81,41 @@ export interface K6EngineOptions {
   pollMs?: number;
   /** How long k6 gets after SIGINT before SIGKILL. Default 20 s (it still writes its summary). */
   killAfterMs?: number;
+  /** k6's whole environment (the CLI passes its own); K6_NO_USAGE_REPORT is added. Default: inherited. */
+  env?: Readonly<Record<string, string | undefined>>;
+}
+
+/** A free loopback port for k6's REST API (bound and released; k6 binds it right after). */
+export function freeLoopbackPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** The argument list of one runner-driven k6 run (exported for `experiments export` and the tests). */
+export function k6RunArgs(
+  paths: { ndjson: string; spec: string; summary?: string; address?: string },
+  script: string,
+): string[] {
+  return [
+    'run',
+    '--quiet',
+    '--no-color',
+    '--no-usage-report',
+    ...(paths.address === undefined ? [] : ['--address', paths.address]),
+    '--out',
+    `json=${paths.ndjson}`,
+    '-e',
+    `TERRAFIX_SPEC=${paths.spec}`,
+    ...(paths.summary === undefined ? [] : ['-e', `TERRAFIX_SUMMARY=${paths.summary}`]),
+    script,
+  ];
 }
 
 export class K6Engine implements LoadEngine {
@@ -112,32 +150,23 @@ export class K6Engine implements LoadEngine {
       });
     }
     const k6Version = await this.version();
-    const keep = this.options.artifactsDir;
-    const dir = keep ?? (await mkdtemp(join(tmpdir(), 'terrafix-k6-')));
+    const keep = options.artifactsDir ?? this.options.artifactsDir;
+    const scratch = await mkdtemp(join(tmpdir(), 'terrafix-k6-'));
+    const dir = keep ?? scratch;
     try {
       if (keep !== undefined) await mkdir(keep, { recursive: true });
       const paths = {
         spec: join(dir, 'spec.json'),
-        ndjson: join(dir, 'k6.ndjson'),
+        // The NDJSON is large (a dozen samples per request) and only read here: always in the scratch folder.
+        ndjson: join(scratch, 'k6.ndjson'),
         summary: join(dir, 'summary.json'),
+        log: join(dir, 'k6.log'),
+        address: `127.0.0.1:${await freeLoopbackPort()}`,
       };
-      await Promise.all([rm(paths.ndjson, { force: true }), rm(paths.summary, { force: true })]);
+      await Promise.all([rm(paths.summary, { force: true }), rm(paths.log, { force: true })]);
       const fallbackStart = new Date();
-      await writeFile(paths.spec, JSON.stringify(toK6Spec(spec, fallbackStart), null, 2));
-      const args = [
-        'run',
-        '--quiet',
-        '--no-color',
-        '--no-usage-report',
-        '--out',
-        `json=${paths.ndjson}`,
-        '-e',
-        `TERRAFIX_SPEC=${paths.spec}`,
-        '-e',
-        `TERRAFIX_SUMMARY=${paths.summary}`,
-        script,
-      ];
-      const live = await this.follow(args, paths.ndjson, spec, options);
+      await writeFile(paths.spec, JSON.stringify(toK6Spec(spec, fallbackStart, true), null, 2));
+      const live = await this.follow(k6RunArgs(paths, script), paths, spec, options);
       // The summary is advisory (k6 may be killed before writing it): it only adds k6's own stop verdicts.
       const summaryText = await readFile(paths.summary, 'utf8').catch(() => null);
       const summary = summaryText === null ? null : parseRunSummary(summaryText);
@@ -147,21 +176,33 @@ export class K6Engine implements LoadEngine {
         live.stopReason ?? (k6Stop.length > 0 ? `k6 stop threshold failed: ${k6Stop.join(', ')}` : capped);
       return live.accumulator.toRunResult({ load: spec.load, k6Version, fallbackStart, aborted });
     } finally {
-      if (keep === undefined) await rm(dir, { recursive: true, force: true });
+      await rm(scratch, { recursive: true, force: true });
     }
   }
 
   /** Runs k6 while reading its NDJSON: live seconds to onSecond, stopWhen and the abort signal to SIGINT. */
   private async follow(
     args: string[],
-    ndjsonPath: string,
+    paths: { ndjson: string; log: string; address: string },
     spec: K6RunSpec,
     options: EngineRunOptions,
   ): Promise<{ accumulator: K6RunAccumulator; stopReason: string | null }> {
     const accumulator = new K6RunAccumulator();
-    const tail = new FileLineTail(ndjsonPath, (line) => accumulator.addLine(line));
+    const tail = new FileLineTail(paths.ndjson, (line) => accumulator.addLine(line));
     const watch = new StopWatch(spec.stopWhen);
-    const child = startK6(this.k6Path, args, this.options.killAfterMs ?? 20_000);
+    const env: Record<string, string | undefined> = {
+      ...(this.options.env ?? {}),
+      K6_NO_USAGE_REPORT: 'true',
+      // The secret reaches the script through k6's environment, never through argv or the spec file.
+      ...(spec.webhookSecret === undefined ? {} : { TERRAFIX_WEBHOOK_SECRET: spec.webhookSecret }),
+    };
+    const child = startK6(this.k6Path, args, {
+      killAfterMs: this.options.killAfterMs ?? 20_000,
+      // Without an env from the caller the child inherits ours; the flag still turns the usage report off.
+      env: this.options.env === undefined && spec.webhookSecret === undefined ? undefined : env,
+      logPath: paths.log,
+      ...(options.onWarning === undefined ? {} : { onWarning: options.onWarning }),
+    });
     // Closures below write these; a holder object keeps the compiler from narrowing them to their initial values.
     const state: { stopReason: string | null; failure: unknown; running: boolean } = {
       stopReason: null,
@@ -171,8 +212,28 @@ export class K6Engine implements LoadEngine {
     const stop = (reason: string): void => {
       if (!state.running) return;
       state.stopReason ??= reason;
-      child.stop();
+      child.stop(() => stopK6Test(paths.address));
     };
+    // The load starts when k6 reports Running (init and setup() done), or at the script's start marker in the
+    // NDJSON if the REST API never answered: whichever is seen first is reported once.
+    let started = false;
+    const markStarted = (epochMs: number): void => {
+      if (started) return;
+      started = true;
+      options.onLoadStart?.(epochMs);
+    };
+    const watchStart = async (): Promise<void> => {
+      while (!started && state.running) {
+        const status = await k6Status(paths.address, 500);
+        if (status !== undefined && status.status >= K6_STATUS_RUNNING) {
+          const anchor = accumulator.loadStartMs();
+          markStarted(anchor ?? Date.now());
+          return;
+        }
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    void watchStart();
     const publish = (lagSeconds: number): void => {
       for (const point of accumulator.takeSettledSeconds(lagSeconds)) {
         options.onSecond?.(point);
@@ -182,7 +243,11 @@ export class K6Engine implements LoadEngine {
     };
     const tick = (): void => {
       tail.read().then(
-        () => publish(2),
+        () => {
+          const anchor = accumulator.loadStartMs();
+          if (anchor !== undefined) markStarted(anchor);
+          publish(2);
+        },
         (error: unknown) => {
           state.failure ??= error;
           stop('k6 NDJSON output unreadable');
@@ -198,6 +263,7 @@ export class K6Engine implements LoadEngine {
       exit = await child.exited;
     } finally {
       clearInterval(timer);
+      started = true; // ends watchStart's polling
       options.signal?.removeEventListener('abort', onAbort);
     }
     await tail.read().catch((error: unknown) => (state.failure ??= error));
@@ -213,7 +279,10 @@ export class K6Engine implements LoadEngine {
   }
 }
 
-/** Exit 0 and 99 (thresholds failed) are completed runs, and so is any exit after we asked k6 to stop. */
+/**
+ * Exit 0 and 99 (thresholds failed) are completed runs, and so is any exit after we asked k6 to stop (103 after
+ * the REST API stop, 105 after SIGINT). 107 (script exception) and 108 (setup() aborted: target not ready) are not.
+ */
 function checkExit(exit: K6Exit, stoppedByUs: boolean, sawOutput: boolean): void {
   if (exit.spawnError !== undefined && exit.code === null && exit.signal === null) {
     throw new TerraFixError('TFX_CONFIG', `k6 could not be started: ${exit.spawnError.message}`, {

@@ -30,6 +30,9 @@ export const K6_LATENCY_NOTE = 'latency: per-request http_req_duration, queueing
 
 /** Metrics the script emits itself (experiments/k6/terrafix.ts). */
 export const K6_CUSTOM_METRICS = {
+  /** Items beyond one per request (current script). */
+  extraItems: 'terrafix_extra_items',
+  /** All items (scripts before the NDJSON was trimmed; still read). */
   items: 'terrafix_items',
   capped: 'terrafix_capped',
   loadStart: 'terrafix_load_start',
@@ -109,7 +112,8 @@ export class K6RunAccumulator {
   requests = 0;
   completedIterations = 0;
   cappedIterations = 0;
-  items = 0;
+  private legacyItems: number | undefined;
+  private extraItems = 0;
   dropped = 0;
   malformedLines = 0;
   readonly statusCounts = new Map<string, number>();
@@ -121,6 +125,16 @@ export class K6RunAccumulator {
   private carriedVus = 0;
   private readonly seconds = new Map<number, SecondStats>();
   private readonly spare: Histogram[] = [];
+
+  /** Failure records sent: one per request plus the batches' extra ones (or the older script's own count). */
+  get items(): number {
+    return this.legacyItems ?? this.requests + this.extraItems;
+  }
+
+  /** Where the load started (epoch ms): the script's marker, else the first load sample; undefined before. */
+  loadStartMs(): number | undefined {
+    return this.anchorMs;
+  }
 
   /** Feeds one NDJSON line. */
   addLine(line: string): void {
@@ -176,7 +190,10 @@ export class K6RunAccumulator {
         stats.dropped += s.value;
         break;
       case K6_CUSTOM_METRICS.items:
-        this.items += s.value;
+        this.legacyItems = (this.legacyItems ?? 0) + s.value;
+        break;
+      case K6_CUSTOM_METRICS.extraItems:
+        this.extraItems += s.value;
         break;
       case K6_CUSTOM_METRICS.capped:
         this.cappedIterations += s.value;
@@ -226,12 +243,16 @@ export class K6RunAccumulator {
   private isLoadSample(s: K6Sample): boolean {
     switch (s.metric) {
       case 'http_reqs':
-      case 'http_req_duration':
-        return LOAD_ENDPOINTS.has(s.tags['endpoint'] ?? '');
+      case 'http_req_duration': {
+        // setup()'s readiness probe runs outside the scenario (no scenario tag); older scripts tagged endpoints.
+        const endpoint = s.tags['endpoint'];
+        return endpoint === undefined ? s.tags['scenario'] === SCENARIO : LOAD_ENDPOINTS.has(endpoint);
+      }
       case 'iterations':
       case 'dropped_iterations':
         return s.tags['scenario'] === undefined || s.tags['scenario'] === SCENARIO;
       case K6_CUSTOM_METRICS.items:
+      case K6_CUSTOM_METRICS.extraItems:
       case K6_CUSTOM_METRICS.capped:
         return true;
       default:

@@ -2,8 +2,11 @@
 import { isIP } from 'node:net';
 import { TerraFixError } from '../../src/pipeline/errors.js';
 
-/** The origin (`http://127.0.0.1:8081`) of a loopback base URL; throws TFX_CONFIG for anything else. */
-export function loopbackOrigin(baseUrl: string): string {
+/**
+ * The origin (`http://127.0.0.1:8081`) of a loopback base URL; throws TFX_CONFIG for anything else, unless the
+ * user opted in to a remote target (`allowRemote`, `--allow-remote`).
+ */
+export function loopbackOrigin(baseUrl: string, allowRemote = false): string {
   let url: URL;
   try {
     url = new URL(baseUrl);
@@ -20,10 +23,10 @@ export function loopbackOrigin(baseUrl: string): string {
       field: 'baseUrl',
     });
   }
-  if (!isLoopbackHost(url.hostname)) {
+  if (!allowRemote && !isLoopbackHost(url.hostname)) {
     throw new TerraFixError(
       'TFX_CONFIG',
-      `load tests target loopback only (127.0.0.0/8, ::1, localhost); refusing ${url.hostname}`,
+      `load tests target loopback only (127.0.0.0/8, ::1, localhost) unless --allow-remote; refusing ${url.hostname}`,
       { category: 'config', field: 'baseUrl' },
     );
   }

@@ -4,12 +4,23 @@
  * target, scraping its metrics, thresholds (the runner does those, the same way for both engines).
  */
 import type { PayloadMixInput } from '../payloads.js';
-import type { LoadShape } from '../profiles/schema.js';
+import type { LoadShape, Threshold } from '../profiles/schema.js';
 import type { RunResult, TimelinePoint } from '../results/run-result.js';
 
 export interface EngineRunSpec {
-  /** Loopback base URL of the target, e.g. http://127.0.0.1:8081. */
+  /** Base URL of the target, e.g. http://127.0.0.1:8081; loopback unless `allowRemote`. */
   baseUrl: string;
+  /** The user opted in to a non-loopback target (`--allow-remote`). */
+  allowRemote?: boolean | undefined;
+  /**
+   * Signs every load request with this secret (HMAC-SHA256 of the raw body, `X-TerraFix-Signature:
+   * sha256=<hex>`), for a real-mode API server. Never written to a file or an argument list.
+   */
+  webhookSecret?: string | undefined;
+  /** The profile's thresholds: k6 judges them too (exit 99); the runner judges them for both engines. */
+  thresholds?: readonly Threshold[] | undefined;
+  /** Expected request latency (ms) at the planned load, to size k6's pre-allocated VUs. */
+  expectedLatencyMs?: number | undefined;
   load: LoadShape;
   payload: PayloadMixInput;
   seed: number;
@@ -33,6 +44,15 @@ export interface EngineRunOptions {
   signal?: AbortSignal;
   /** Called once per completed second with that second's point (progress lines, live scraping alignment). */
   onSecond?: (point: TimelinePoint) => void;
+  /**
+   * Called once when the load really starts (epoch ms): after k6's init and setup(), at the built-in engine's
+   * t0. Timeline second 0 starts there; the runner aligns fault phases and scrapes to it.
+   */
+  onLoadStart?: (epochMs: number) => void;
+  /** Warnings of the load generator (k6's stderr `level=warning` lines). */
+  onWarning?: (line: string) => void;
+  /** Folder for the engine's own files of this run (k6: k6.log, spec.json, summary.json). */
+  artifactsDir?: string;
 }
 
 export interface LoadEngine {

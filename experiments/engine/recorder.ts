@@ -152,7 +152,8 @@ export class Recorder {
   }
 }
 
-function emptyPoint(t: number, activeVUs: number): TimelinePoint {
+/** A second in which nothing happened. */
+export function emptyPoint(t: number, activeVUs: number): TimelinePoint {
   const buckets = new Array<number>(LATENCY_BUCKETS_MS.length + 1).fill(0);
   return {
     t,

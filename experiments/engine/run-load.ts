@@ -27,7 +27,7 @@ const DRAIN_SLACK_MS = 1_000;
 
 /** Runs the plan; rejects only for a non-loopback target, otherwise always resolves (aborted set if cut short). */
 export function runLoad(plan: LoadPlan, options: EngineRunOptions = {}): Promise<RunResult> {
-  const origin = loopbackOrigin(plan.baseUrl);
+  const origin = loopbackOrigin(plan.baseUrl, plan.allowRemote === true);
   return new Promise((resolve) => new LoadRun(plan, origin, options, resolve).start());
 }
 
@@ -69,7 +69,7 @@ class LoadRun {
     };
     this.model = isArrivalShape(plan.load)
       ? new OpenModel(parts, plan.load, this.t0)
-      : new ClosedModel(parts, plan.load, this.t0);
+      : new ClosedModel(parts, plan.load, this.t0, this.plannedMs);
     this.stopWatch = new StopWatch(plan.stopWhen);
   }
 
@@ -79,6 +79,7 @@ class LoadRun {
     signal?.addEventListener('abort', this.onAbort, { once: true });
     this.endTimer = setTimeout(() => this.stop(null), this.plannedMs);
     this.armTick(1);
+    this.options.onLoadStart?.(this.startedAt.getTime());
     this.model.start();
   }
 

@@ -10,6 +10,8 @@ export interface IterationBody {
   body: string | Buffer;
   /** Failure records in the body (RunResult.items). */
   items: number;
+  /** `X-TerraFix-Signature` value, when requests are signed. */
+  signature?: string | undefined;
 }
 export type IterationSource = (n: number) => IterationBody;
 
@@ -71,7 +73,7 @@ export class Vu implements ExchangeOwner {
     this.items = request.items;
     this.startMs = startMs;
     this.busy = true;
-    client.post(this.exchange, request.path, request.body, now);
+    client.post(this.exchange, request.path, request.body, now, request.signature);
   }
 
   exchangeDone(exchange: Exchange, status: number, kind: ErrorKind | null, now: number): void {

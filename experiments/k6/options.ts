@@ -26,8 +26,21 @@ export const SUMMARY_TREND_STATS = [
   'max',
   'count',
 ];
-/** System tags the conversion reads; dropping the others (url, name, proto, ...) shrinks the NDJSON a lot. */
-export const SYSTEM_TAGS = ['status', 'method', 'error_code', 'expected_response', 'scenario', 'group'];
+/**
+ * System tags the conversion reads; every other one (url, name, method, proto, group, expected_response, ...)
+ * would be repeated on each of the ~12 samples k6 writes per request, so dropping them shrinks the NDJSON most.
+ */
+export const SYSTEM_TAGS = ['status', 'error_code', 'scenario'];
+
+/**
+ * Always-true thresholds that make k6 keep load-only submetrics in its end-of-test data, so the text summary
+ * counts the load's requests and not setup()'s readiness probe. They never fail and are not printed.
+ */
+export const ACCOUNTING_THRESHOLDS: Record<string, string[]> = {
+  [`http_reqs${PROFILE_SELECTOR}`]: ['count>=0'],
+  [`http_req_duration${PROFILE_SELECTOR}`]: ['max>=0'],
+  [`http_req_failed${PROFILE_SELECTOR}`]: ['rate>=0'],
+};
 
 interface ScenarioCommon {
   gracefulStop: string;
@@ -66,7 +79,6 @@ export interface K6Options {
   summaryTrendStats: string[];
   systemTags: string[];
   discardResponseBodies: boolean;
-  noUsageReport: boolean;
 }
 
 /** The profile threshold form (profiles/schema.ts `Threshold`), repeated here to keep the bundle free of zod. */
@@ -122,8 +134,34 @@ export function rateMultiplier(rates: readonly number[]): number {
   return 1000;
 }
 
+/** Highest offered rate (iterations/s) of an open model; null for closed models. */
+export function plannedPeakRate(load: K6LoadShape): number | null {
+  if (load.executor === 'constant-arrival-rate') return load.rate;
+  if (load.executor !== 'ramping-arrival-rate') return null;
+  return Math.max(load.startRate, ...load.stages.map((s) => s.target));
+}
+
+/**
+ * VUs to initialise before the load starts: enough for the peak rate at the expected latency (Little's law,
+ * with 25 % headroom), never fewer than the profile asks, never more than maxVUs. k6 initialises VUs it has to
+ * add mid-run one by one at the very moment it is busiest, which measures k6 instead of the target.
+ */
+export function preAllocatedVUsFor(
+  load: Extract<K6LoadShape, { preAllocatedVUs: number }>,
+  expectedLatencyMs: number | undefined,
+): number {
+  const peak = plannedPeakRate(load) ?? 0;
+  if (expectedLatencyMs === undefined || !(expectedLatencyMs > 0)) return load.preAllocatedVUs;
+  const need = Math.ceil(peak * (expectedLatencyMs / 1000) * 1.25) + 1;
+  return Math.min(load.maxVUs, Math.max(load.preAllocatedVUs, need));
+}
+
 /** The scenario for a load shape; in-flight requests get the request timeout (plus 1 s) to finish at the end. */
-export function scenarioFor(load: K6LoadShape, requestTimeoutMs: number): K6Scenario {
+export function scenarioFor(
+  load: K6LoadShape,
+  requestTimeoutMs: number,
+  expectedLatencyMs?: number,
+): K6Scenario {
   const common: ScenarioCommon = {
     gracefulStop: `${Math.ceil(requestTimeoutMs) + 1000}ms`,
     tags: { ...LOAD_TAGS },
@@ -137,7 +175,7 @@ export function scenarioFor(load: K6LoadShape, requestTimeoutMs: number): K6Scen
         rate: Math.round(load.rate * m),
         timeUnit: `${m}s`,
         duration: k6Duration(load.duration),
-        preAllocatedVUs: load.preAllocatedVUs,
+        preAllocatedVUs: preAllocatedVUsFor(load, expectedLatencyMs),
         maxVUs: load.maxVUs,
       };
     }
@@ -152,7 +190,7 @@ export function scenarioFor(load: K6LoadShape, requestTimeoutMs: number): K6Scen
           target: Math.round(s.target * m),
           duration: k6Duration(s.duration),
         })),
-        preAllocatedVUs: load.preAllocatedVUs,
+        preAllocatedVUs: preAllocatedVUsFor(load, expectedLatencyMs),
         maxVUs: load.maxVUs,
       };
     }
@@ -245,19 +283,23 @@ export function stopThresholds(
   return out;
 }
 
-/** The whole `options` export of the script. */
+/**
+ * The whole `options` export of the script. Under the runner (`spec.runnerStops`) k6 gets no abort-on-fail
+ * thresholds: the runner applies stopWhen's per-second rule itself and stops k6 through its REST API, exactly as
+ * it stops the built-in engine. A script run on its own keeps them.
+ */
 export function buildOptions(spec: K6Spec): K6Options {
   const thresholds: Record<string, K6Threshold[]> = {};
-  for (const source of [spec.thresholds, stopThresholds(spec.stopWhen, spec.load)]) {
+  const stops = spec.runnerStops === true ? {} : stopThresholds(spec.stopWhen, spec.load);
+  for (const source of [ACCOUNTING_THRESHOLDS, spec.thresholds, stops]) {
     for (const [metric, rules] of Object.entries(source))
       thresholds[metric] = [...(thresholds[metric] ?? []), ...rules];
   }
   return {
-    scenarios: { [SCENARIO]: scenarioFor(spec.load, spec.requestTimeoutMs) },
+    scenarios: { [SCENARIO]: scenarioFor(spec.load, spec.requestTimeoutMs, spec.expectedLatencyMs) },
     thresholds,
     summaryTrendStats: [...SUMMARY_TREND_STATS],
     systemTags: [...SYSTEM_TAGS],
     discardResponseBodies: true,
-    noUsageReport: true,
   };
 }

@@ -45,7 +45,7 @@ export const SPEC_FORMAT = 'terrafix-k6-spec/1';
 
 export interface K6Spec {
   format: typeof SPEC_FORMAT;
-  /** Loopback base URL of the target, without a trailing slash. */
+  /** Base URL of the target, without a trailing slash. */
   baseUrl: string;
   load: K6LoadShape;
   payload: PayloadMixInput;
@@ -57,6 +57,10 @@ export interface K6Spec {
   thresholds: Record<string, K6Threshold[]>;
   /** `failed_at` of every generated failure: fixed per run so request bodies are reproducible. */
   failedAt: string;
+  /** Expected request latency (ms) at the planned load: sizes pre-allocated VUs (options.ts). */
+  expectedLatencyMs?: number | undefined;
+  /** Set by the runner, which applies stopWhen itself and stops k6 through its REST API. */
+  runnerStops?: boolean | undefined;
 }
 
 const EXECUTORS = ['constant-arrival-rate', 'ramping-arrival-rate', 'constant-vus', 'ramping-vus'];

@@ -4,7 +4,7 @@
  * read defensively: anything unexpected is left out, never thrown on. The NDJSON stream stays the source of
  * truth for the RunResult; this file adds k6's own threshold verdicts. Pure (bundled into the script).
  */
-import { STOP_SELECTOR } from './options.js';
+import { ACCOUNTING_THRESHOLDS, PROFILE_SELECTOR, STOP_SELECTOR } from './options.js';
 
 export const SUMMARY_FORMAT = 'terrafix-k6-summary/1';
 
@@ -88,18 +88,26 @@ const fmt = (value: number | undefined, digits = 2): string =>
  */
 export function textSummary(summary: K6RunSummary): string {
   const m = summary.metrics;
-  const reqs = m['http_reqs'] ?? {};
-  const failed = m['http_req_failed'] ?? {};
+  // The load's own submetrics (ACCOUNTING_THRESHOLDS keeps them): setup's /ready probe is not a load request.
+  const load = (metric: string): Record<string, number> => ({
+    ...m[metric],
+    ...m[`${metric}${PROFILE_SELECTOR}`],
+  });
+  const reqs = load('http_reqs');
+  const failed = load('http_req_failed');
   const dropped = m['dropped_iterations'] ?? {};
-  const duration = m['http_req_duration'] ?? {};
+  const duration = load('http_req_duration');
   const lines = [
     '',
     `terrafix k6 run: ${fmt(summary.testRunDurationMs === null ? undefined : summary.testRunDurationMs / 1000, 1)} s`,
     `  requests ${fmt(reqs['count'], 0)} (${fmt(reqs['rate'])}/s), failed ${fmt((failed['rate'] ?? 0) * 100)} %, dropped iterations ${fmt(dropped['count'] ?? 0, 0)}`,
     `  http_req_duration ms: min ${fmt(duration['min'])} med ${fmt(duration['med'])} p95 ${fmt(duration['p(95)'])} p99 ${fmt(duration['p(99)'])} max ${fmt(duration['max'])}`,
   ];
-  if (summary.thresholds.length > 0) lines.push('  thresholds:');
-  for (const t of summary.thresholds) {
+  const judged = summary.thresholds.filter(
+    (t) => !(ACCOUNTING_THRESHOLDS[t.metric] ?? []).includes(t.expression),
+  );
+  if (judged.length > 0) lines.push('  thresholds:');
+  for (const t of judged) {
     lines.push(
       `    ${t.ok ? 'ok    ' : 'FAILED'} ${t.metric} ${t.expression}${t.stop ? ' (stop condition)' : ''}`,
     );

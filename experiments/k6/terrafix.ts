@@ -2,15 +2,20 @@
  * The one k6 script for every experiment, driven by a spec file (spec.ts) the runner writes:
  *   k6 run -e TERRAFIX_SPEC=/abs/spec.json [-e TERRAFIX_SUMMARY=/abs/summary.json] --out json=k6.ndjson dist/terrafix.js
  * k6 0.47 runs no TypeScript: `npm run build:k6` bundles this file (with the shared payload generator) into
- * dist/terrafix.js. Request bodies come from experiments/payloads.ts, the same generator the built-in engine
- * uses, keyed by the iteration number across all VUs, so both engines send the same requests for a seed.
+ * dist/terrafix.js as CommonJS, which k6 compiles directly (an ES module would first go through k6's embedded
+ * Babel). Request bodies come from experiments/payloads.ts, the same generator the built-in engine uses, keyed by
+ * the iteration number across all VUs, so both engines send the same requests for a seed; body templates are
+ * rendered once per VU and filled by concatenation, so a VU spends its time sending.
+ * With TERRAFIX_WEBHOOK_SECRET in k6's environment, each request is signed (experiments/signature.ts).
  */
 import { sleep } from 'k6';
+import crypto from 'k6/crypto';
 import exec from 'k6/execution';
 import http from 'k6/http';
 import { Counter, Gauge } from 'k6/metrics';
 import type { Options } from 'k6/options';
 import { iterationRequest } from '../payloads.js';
+import { SIGNATURE_HEADER, signatureValue } from '../signature.js';
 import { buildOptions, isOpenModel, LOAD_TAGS } from './options.js';
 import { parseSpec } from './spec.js';
 import { summarize, textSummary } from './summary.js';
@@ -25,8 +30,11 @@ const summaryPath = __ENV['TERRAFIX_SUMMARY'];
 
 export const options: Options = buildOptions(spec);
 
-/** Failure records sent (a batch counts each item). */
-const items = new Counter('terrafix_items');
+/**
+ * Failure records sent beyond one per request (a batch of n adds n - 1): a single webhook, by far the most common
+ * request, then writes no sample of its own; the runner counts items as requests + this.
+ */
+const extraItems = new Counter('terrafix_extra_items');
 /** Iterations skipped because maxRequests was reached (they send nothing). */
 const capped = new Counter('terrafix_capped');
 /** One sample when setup ends: marks where the load starts in the NDJSON stream. */
@@ -36,6 +44,8 @@ const closedModel = !isOpenModel(spec.load);
 const pacingSeconds = 'pacing' in spec.load ? spec.load.pacing : 0;
 const timeout = `${spec.requestTimeoutMs}ms`;
 const headers = { 'Content-Type': 'application/json' };
+// From k6's environment, never from the spec file or an argument (k6 copies its environment into __ENV).
+const secret = __ENV['TERRAFIX_WEBHOOK_SECRET'] ?? '';
 
 /** Refuses to load a target that is not ready (exit code 108, "ScriptAborted"). */
 export function setup(): void {
@@ -57,10 +67,17 @@ export default function (): void {
     return;
   }
   const request = iterationRequest(spec.payload, spec.seed, n, spec.failedAt);
-  const endpoint = request.path.startsWith('/batch') ? 'batch' : 'webhook';
-  const tags = { ...LOAD_TAGS, endpoint };
-  http.post(`${spec.baseUrl}${request.path}`, request.body, { headers, tags, timeout });
-  items.add(request.items, tags);
+  // The scenario tag (and LOAD_TAGS) mark load samples; every extra tag would be repeated on ~12 samples.
+  const tags = LOAD_TAGS;
+  const signed =
+    secret === ''
+      ? headers
+      : {
+          ...headers,
+          [SIGNATURE_HEADER]: signatureValue(crypto.hmac('sha256', secret, request.body, 'hex')),
+        };
+  http.post(`${spec.baseUrl}${request.path}`, request.body, { headers: signed, tags, timeout });
+  if (request.items > 1) extraItems.add(request.items - 1, tags);
   // Arrival-rate executors pace themselves; closed models get the profile's minimum seconds per iteration.
   if (closedModel && pacingSeconds > 0) {
     const left = pacingSeconds - (Date.now() - started) / 1000;

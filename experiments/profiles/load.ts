@@ -38,6 +38,18 @@ export function parseProfile(data: unknown, source: string): ExperimentProfile {
 /** Reads and validates `<dir>/<name>.json`. */
 export function loadProfile(name: ExperimentName, dir = defaultProfilesDir()): ExperimentProfile {
   const path = join(dir, `${name}.json`);
+  const profile = loadProfileFile(path);
+  if (profile.name !== name) {
+    throw new TerraFixError('TFX_CONFIG', `profile ${path}: name: must be "${name}" (the file name)`, {
+      category: 'config',
+      field: 'name',
+    });
+  }
+  return profile;
+}
+
+/** Reads and validates a profile file from anywhere (`--profile FILE`), with the shipped profiles' rules. */
+export function loadProfileFile(path: string): ExperimentProfile {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -55,19 +67,13 @@ export function loadProfile(name: ExperimentName, dir = defaultProfilesDir()): E
       category: 'config',
     });
   }
-  const profile = parseProfile(data, path);
-  if (profile.name !== name) {
-    throw new TerraFixError('TFX_CONFIG', `profile ${path}: name: must be "${name}" (the file name)`, {
-      category: 'config',
-      field: 'name',
-    });
-  }
-  return profile;
+  return parseProfile(data, path);
 }
 
-/** `all` expands to every experiment except smoke (which is CI's own). */
+/** `all` expands to every experiment except smoke (which is CI's own); `none` to none (only --profile files). */
 export function experimentsFor(selection: string): ExperimentName[] {
   if (selection === 'all') return EXPERIMENT_NAMES.filter((n) => n !== 'smoke');
+  if (selection === 'none') return [];
   const names = selection.split(',').map((s) => s.trim());
   for (const n of names) {
     if (!(EXPERIMENT_NAMES as readonly string[]).includes(n)) {

@@ -119,6 +119,11 @@ export const runSchema = z
     /** Mock changes during the run (fault windows): applied at `at` seconds after the load starts. */
     phases: z.array(z.strictObject({ at: z.number().nonnegative(), mock: configureBodySchema })).default([]),
     thresholds: z.array(thresholdSchema).default([]),
+    /**
+     * Seconds of load sent before the measured run and not recorded (JIT, caches and connection pools warm up).
+     * Leave 0 where the cold start is what the run measures.
+     */
+    warmupSeconds: z.number().nonnegative().max(600).default(0),
     stopWhen: stopSchema.optional(),
     /** Experiment-specific analyses to compute for this run (see runner/findings.ts). */
     findings: z.array(z.enum(FINDING_KINDS)).default([]),
@@ -154,7 +159,8 @@ export type ExperimentName = (typeof EXPERIMENT_NAMES)[number];
 export const experimentSchema = z
   .strictObject({
     $schema: z.string().optional(),
-    name: z.enum(EXPERIMENT_NAMES),
+    /** One of the shipped experiments, or any name for a profile of your own (`--profile FILE`). */
+    name: z.string().regex(/^[a-z0-9_-]+$/, 'must be lower-case letters, digits, _ and -'),
     description: z.string().min(1),
     /** Seconds of quiet between runs (queues drain, GC settles). */
     pauseBetweenRuns: z.number().nonnegative().max(600).default(2),
@@ -186,5 +192,36 @@ export function scaleRun(run: RunProfile, scale: number): RunProfile {
     'duration' in run.load
       ? { ...run.load, duration: s(run.load.duration) }
       : { ...run.load, stages: run.load.stages.map((st) => ({ ...st, duration: s(st.duration) })) };
-  return { ...run, load, phases: run.phases.map((p) => ({ ...p, at: p.at * scale })) };
+  return {
+    ...run,
+    load,
+    phases: run.phases.map((p) => ({ ...p, at: p.at * scale })),
+    warmupSeconds: Math.round(run.warmupSeconds * scale * 1000) / 1000,
+  };
+}
+
+/** The warm-up's load: the run's starting level (first non-zero) held for `seconds`, same VU limits. */
+export function warmupLoad(load: LoadShape, seconds: number): LoadShape {
+  const firstLevel = (start: number, stages: readonly { target: number }[]): number =>
+    start > 0 ? start : (stages.find((s) => s.target > 0)?.target ?? 1);
+  switch (load.executor) {
+    case 'constant-arrival-rate':
+    case 'constant-vus':
+      return { ...load, duration: seconds };
+    case 'ramping-arrival-rate':
+      return {
+        executor: 'constant-arrival-rate',
+        rate: firstLevel(load.startRate, load.stages),
+        duration: seconds,
+        preAllocatedVUs: load.preAllocatedVUs,
+        maxVUs: load.maxVUs,
+      };
+    case 'ramping-vus':
+      return {
+        executor: 'constant-vus',
+        vus: Math.max(1, Math.round(firstLevel(load.startVUs, load.stages))),
+        duration: seconds,
+        pacing: load.pacing,
+      };
+  }
 }

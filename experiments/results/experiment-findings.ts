@@ -23,8 +23,9 @@ export function summaryVerdict(experiments: readonly ExperimentSummary[]): Summa
   const runs = experiments.flatMap((e) => e.runs);
   const failedThresholds = runs.reduce((t, r) => t + r.thresholds.filter((x) => !x.passed).length, 0);
   const errors = runs.filter((r) => r.status === 'error').length;
+  const interrupted = runs.some((r) => r.interrupted === true);
   return {
-    passed: failedThresholds === 0 && errors === 0 && runs.length > 0,
+    passed: failedThresholds === 0 && errors === 0 && runs.length > 0 && !interrupted,
     runs: runs.length,
     failedThresholds,
     errors,

@@ -43,12 +43,15 @@ function knee({ run, result }: FindingInput): Findings {
     const achieved =
       points.length === 0 ? 0 : points.reduce((t, p) => t + p.requests - p.errors, 0) / points.length;
     const sustainable = points.length >= 2 && good.length / points.length >= 0.8 && achieved >= w.rate * 0.95;
+    const due = points.reduce((t, p) => t + p.scheduled, 0);
     return {
       rate: w.rate,
       seconds: points.length,
       achievedRate: round(achieved),
       p99Ms: round(median(points.map((p) => p.p99))),
       errorRate: round(points.reduce((t, p) => t + errorRateOf(p), 0) / Math.max(1, points.length), 4),
+      // k6 reports overload as dropped iterations (it does not start them late): a level that drops is not sustained.
+      droppedRate: due === 0 ? 0 : round(points.reduce((t, p) => t + p.dropped, 0) / due, 4),
       sustainable,
     };
   });
@@ -139,18 +142,24 @@ function burst({ run, scrapes, server, result }: FindingInput): Findings {
   };
 }
 
+/** Drop rate that breaks a run when its profile names none (k6 queues nothing: overload shows as drops). */
+const DEFAULT_DROPPED_LIMIT = 0.05;
+
 function cascade({ run, result, server, healthyAfter }: FindingInput): Findings {
   const stop = run.stopWhen;
+  const droppedLimit = stop?.droppedRate ?? DEFAULT_DROPPED_LIMIT;
   const broken = result.timeline.find(
     (p) =>
       (stop?.errorRate !== undefined && errorRateOf(p) > stop.errorRate) ||
-      (stop?.p99Ms !== undefined && p.p99 > stop.p99Ms),
+      (stop?.p99Ms !== undefined && p.p99 > stop.p99Ms) ||
+      droppedRateOf(p) > droppedLimit,
   );
   const peak = result.timeline.reduce((m, p) => Math.max(m, p.requests), 0);
   return {
     brokeAtSecond: broken?.t ?? null,
     breakingPointRate: broken === undefined ? null : round(plannedRateAt(run.load, broken.t) ?? 0),
     maxAchievedRate: peak,
+    droppedLimit,
     stoppedEarly: result.aborted,
     serverStayedUp: healthyAfter,
     peakRssBytes: server.rssPeakBytes,
@@ -179,9 +188,15 @@ const ANALYSES: Record<FindingKind, (input: FindingInput) => Findings> = {
   scalability,
 };
 
-/** Every analysis the run's profile names, keyed by kind. */
+/**
+ * Every analysis the run's profile names, keyed by kind. Each carries the run's dropped iterations: under k6 an
+ * overloaded open model drops iterations instead of queueing them, so a finding without them can look healthy.
+ */
 export function runFindings(input: FindingInput): Record<string, Findings> {
-  return Object.fromEntries(input.run.findings.map((kind) => [kind, ANALYSES[kind](input)]));
+  const { droppedIterations, iterations } = input.result;
+  const due = iterations + droppedIterations;
+  const drops = { droppedIterations, droppedRate: due === 0 ? 0 : round(droppedIterations / due, 4) };
+  return Object.fromEntries(input.run.findings.map((kind) => [kind, { ...ANALYSES[kind](input), ...drops }]));
 }
 
 const BLOCKS: Record<string, number> = { small: 10, medium: 100, large: 1000 };

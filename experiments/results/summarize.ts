@@ -84,5 +84,6 @@ export function summarizeRun(
     server,
     findings: runFindings({ run, result, scrapes, server, healthyAfter }),
     files,
+    ...(result.aborted === 'interrupted' ? { interrupted: true } : {}),
   };
 }

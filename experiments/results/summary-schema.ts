@@ -71,6 +71,8 @@ export const runSummarySchema = z.object({
   findings: z.record(z.string(), z.record(z.string(), z.unknown())),
   /** Raw files of the run, relative to the summary's folder. */
   files: z.object({ result: z.string().nullable(), scrapes: z.string().nullable() }),
+  /** Set on the run a SIGINT/SIGTERM cut short (its data up to then is kept). */
+  interrupted: z.boolean().optional(),
 });
 export type RunSummary = z.infer<typeof runSummarySchema>;
 
@@ -93,6 +95,8 @@ export const summarySchema = z.object({
   startedAt: z.string(),
   endedAt: z.string(),
   experiments: z.array(experimentSummarySchema),
+  /** Set when a signal (SIGINT, SIGTERM) ended the runner early: finished runs are kept, the rest never ran. */
+  interrupted: z.string().optional(),
   verdict: z.object({
     passed: z.boolean(),
     runs: z.number(),

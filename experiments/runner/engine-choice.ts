@@ -6,10 +6,14 @@ import type { LoadEngine } from '../engine/port.js';
 export type EngineChoice = 'auto' | 'k6' | 'builtin';
 
 /** `auto` uses k6 when it is on PATH, else the built-in engine; `k6` without a binary is a usage error. */
-export function chooseEngine(choice: EngineChoice, pathEnv: string | undefined): LoadEngine {
+export function chooseEngine(
+  choice: EngineChoice,
+  pathEnv: string | undefined,
+  env?: Readonly<Record<string, string | undefined>>,
+): LoadEngine {
   if (choice === 'builtin') return new BuiltinEngine();
   const k6 = findK6(pathEnv);
-  if (k6 !== undefined) return new K6Engine(k6);
+  if (k6 !== undefined) return new K6Engine(k6, env === undefined ? {} : { env });
   if (choice === 'k6') {
     throw new TerraFixError(
       'TFX_CONFIG',

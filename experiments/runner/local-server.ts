@@ -4,10 +4,10 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TerraFixError } from '../../src/pipeline/errors.js';
+import { freeLoopbackPort } from '../engine/k6-engine.js';
 
 export interface LocalServer {
   url: string;
@@ -31,19 +31,6 @@ export function defaultServerCommand(): string[] {
   return [process.execPath, join(here, '..', '..', 'src', 'cli', 'main.js'), 'api-server', '--mock'];
 }
 
-/** A free loopback port (bound and released; the server binds it again right after). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
 async function answersReady(url: string): Promise<boolean> {
   try {
     const res = await fetch(`${url}/ready`, { signal: AbortSignal.timeout(1_000) });
@@ -59,7 +46,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   const [cmd, ...args] = options.command ?? defaultServerCommand();
   if (cmd === undefined)
     throw new TerraFixError('TFX_CONFIG', 'empty server command', { category: 'config' });
-  const port = await freePort();
+  const port = await freeLoopbackPort();
   const url = `http://127.0.0.1:${port}`;
   const fd = openSync(options.logFile, 'a');
   let child: ChildProcess;

@@ -17,7 +17,7 @@ import {
 } from '../results/summary-schema.js';
 import { isLoopbackHost } from '../engine/loopback.js';
 import type { LoadEngine } from '../engine/port.js';
-import { loadProfile } from '../profiles/load.js';
+import { loadProfile, loadProfileFile } from '../profiles/load.js';
 import { type ExperimentName, type ExperimentProfile, scaleRun } from '../profiles/schema.js';
 import { startLocalServer, type LocalServer } from './local-server.js';
 import type { ProgressSink } from './progress.js';
@@ -26,8 +26,14 @@ import { TargetClient } from './target-client.js';
 
 export interface RunnerOptions {
   experiments: ExperimentName[];
+  /** Profiles of your own (`--profile FILE`), run after `experiments`, validated the same way. */
+  profileFiles?: readonly string[];
   /** Target URL; ignored with `local`. */
   host: string | undefined;
+  /** Allow a non-loopback `host` (`--allow-remote`); a warning names the target. */
+  allowRemote?: boolean;
+  /** Signs load requests with this webhook secret (TERRAFIX_WEBHOOK_SECRET), for a real-mode target. */
+  webhookSecret?: string;
   local: boolean;
   engine: LoadEngine;
   engineVersion: string;
@@ -54,7 +60,8 @@ export interface RunnerOutcome {
   summaryPath: string | undefined;
 }
 
-function checkHost(host: string): string {
+/** The target's origin; a non-loopback host needs `allowRemote` (then the caller warns, naming it). */
+export function checkHost(host: string, allowRemote = false): { origin: string; remote: boolean } {
   let url: URL;
   try {
     url = new URL(host);
@@ -64,14 +71,39 @@ function checkHost(host: string): string {
       field: '--host',
     });
   }
-  if (!isLoopbackHost(url.hostname)) {
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new TerraFixError('TFX_CONFIG', `--host: must be http(s), got ${url.protocol}`, {
+      category: 'config',
+      field: '--host',
+    });
+  }
+  const remote = !isLoopbackHost(url.hostname);
+  if (remote && !allowRemote) {
     throw new TerraFixError(
       'TFX_CONFIG',
-      `--host: load tests target loopback only (127.0.0.1, ::1, localhost); got ${url.hostname}. Tunnel a remote target to a local port.`,
+      `--host: load tests target loopback only (127.0.0.1, ::1, localhost); got ${url.hostname}. Pass --allow-remote to load it on purpose.`,
       { category: 'config', field: '--host' },
     );
   }
-  return url.origin;
+  return { origin: url.origin, remote };
+}
+
+/** Every selected profile: the named experiments, then the files. Throws TFX_CONFIG naming the bad one. */
+export function selectedProfiles(
+  options: Pick<RunnerOptions, 'experiments' | 'profileFiles' | 'profilesDir'>,
+): ExperimentProfile[] {
+  const profiles = options.experiments.map((name) => loadProfile(name, options.profilesDir));
+  for (const file of options.profileFiles ?? []) profiles.push(loadProfileFile(file));
+  const seen = new Set<string>();
+  for (const p of profiles) {
+    if (seen.has(p.name))
+      throw new TerraFixError('TFX_CONFIG', `--profile: experiment "${p.name}" selected twice`, {
+        category: 'config',
+        field: '--profile',
+      });
+    seen.add(p.name);
+  }
+  return profiles;
 }
 
 /** Removes `dir` when this run created it and left it empty (rmdir refuses a folder with files in it). */
@@ -84,7 +116,7 @@ export async function runExperiments(options: RunnerOptions): Promise<RunnerOutc
   const { progress } = options;
   let profiles: ExperimentProfile[];
   try {
-    profiles = options.experiments.map((name) => loadProfile(name, options.profilesDir));
+    profiles = selectedProfiles(options);
   } catch (error) {
     progress.log(`error: ${toTerraFixError(error).message}`);
     return { summary: undefined, exitCode: 2, summaryPath: undefined };
@@ -95,9 +127,11 @@ export async function runExperiments(options: RunnerOptions): Promise<RunnerOutc
   let created: string | undefined;
   try {
     // The host is checked before anything is written: a refused run leaves no empty output folder behind.
-    const remote = options.local ? undefined : checkHost(options.host ?? 'http://127.0.0.1:8081');
+    const host = options.local
+      ? undefined
+      : checkHost(options.host ?? 'http://127.0.0.1:8081', options.allowRemote === true);
     created = await mkdir(options.output, { recursive: true });
-    if (remote === undefined) {
+    if (host === undefined) {
       server = await startLocalServer({
         logFile: join(options.output, 'server.log'),
         // Load runs measure the pipeline; terraform validate per fix would measure terraform. Opt back in via env.
@@ -107,7 +141,11 @@ export async function runExperiments(options: RunnerOptions): Promise<RunnerOutc
       baseUrl = server.url;
       progress.log(`local API server on ${baseUrl} (log: ${server.logFile})`);
     } else {
-      baseUrl = remote;
+      baseUrl = host.origin;
+      if (host.remote)
+        progress.log(
+          `warning: --allow-remote: load goes to ${baseUrl}, a host that is not this machine; make sure you may load it`,
+        );
     }
   } catch (error) {
     const e = toTerraFixError(error);
@@ -119,6 +157,7 @@ export async function runExperiments(options: RunnerOptions): Promise<RunnerOutc
   const startedAt = new Date().toISOString();
   const experiments: ExperimentSummary[] = [];
   let exitOverride: 2 | 3 | undefined;
+  let mockControls = true;
   try {
     try {
       await target.waitReady(options.readyTimeoutMs ?? 30_000);
@@ -126,6 +165,14 @@ export async function runExperiments(options: RunnerOptions): Promise<RunnerOutc
       progress.log(`error: ${toTerraFixError(error).message}`);
       await removeIfEmpty(created === undefined ? undefined : options.output);
       return { summary: undefined, exitCode: 3, summaryPath: undefined };
+    }
+    if (!options.local) {
+      const status = await target.status().catch(() => undefined);
+      mockControls = status?.mock_mode === true;
+      if (!mockControls)
+        progress.log(
+          'warning: the target is not in mock mode: runs send load only (no /configure, no fault phases, no stats reset)',
+        );
     }
     outer: for (const profile of profiles) {
       const exp: ExperimentSummary = {
@@ -138,9 +185,8 @@ export async function runExperiments(options: RunnerOptions): Promise<RunnerOutc
       for (const [i, original] of profile.runs.entries()) {
         if (options.signal?.aborted === true) break outer;
         if (i > 0)
-          await new Promise((r) =>
-            setTimeout(r, profile.pauseBetweenRuns * 1000 * Math.min(1, options.durationScale)),
-          );
+          await pause(profile.pauseBetweenRuns * 1000 * Math.min(1, options.durationScale), options.signal);
+        if (isAborted(options.signal)) break outer;
         const summary = await runOne(scaleRun(original, options.durationScale), {
           experiment: profile.name,
           target,
@@ -149,6 +195,9 @@ export async function runExperiments(options: RunnerOptions): Promise<RunnerOutc
           output: options.output,
           progress,
           maxRequests: options.maxRequestsPerRun ?? 2_000_000,
+          mockControls,
+          ...(options.allowRemote === true ? { allowRemote: true } : {}),
+          ...(options.webhookSecret === undefined ? {} : { webhookSecret: options.webhookSecret }),
           ...(options.signal === undefined ? {} : { signal: options.signal }),
         });
         exp.runs.push(summary);
@@ -175,8 +224,34 @@ export async function runExperiments(options: RunnerOptions): Promise<RunnerOutc
     endedAt: new Date().toISOString(),
     experiments,
     verdict: summaryVerdict(experiments),
+    ...(options.signal?.aborted === true ? { interrupted: interruptReason(options.signal) } : {}),
   } satisfies Summary);
   const summaryPath = join(options.output, 'experiment_summary.json');
   await writeFile(summaryPath, `${JSON.stringify(summary, null, 2)}\n`, 'utf8');
   return { summary, summaryPath, exitCode: exitOverride ?? (summary.verdict.passed ? 0 : 1) };
+}
+
+/** Read through a call so the compiler does not narrow `aborted` across awaits. */
+function isAborted(signal: AbortSignal | undefined): boolean {
+  return signal?.aborted === true;
+}
+
+/** Waits `ms`, or less when the signal aborts. */
+function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted === true) return resolve();
+    const done = (): void => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+/** What interrupted the runner: the signal's reason when it is a signal name, else `interrupted`. */
+function interruptReason(signal: AbortSignal): string {
+  const reason: unknown = signal.reason;
+  return typeof reason === 'string' && /^SIG[A-Z]+$/.test(reason) ? reason : 'interrupted';
 }

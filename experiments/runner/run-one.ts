@@ -4,8 +4,8 @@ import { TerraFixError, toTerraFixError } from '../../src/pipeline/errors.js';
 import { DEFAULT_QUEUE_SIZING } from '../../src/config/api-server.js';
 import { DEFAULT_RETRY_POLICY } from '../../src/pipeline/retry.js';
 import { EXTERNAL_STAGES } from '../../src/pipeline/stages.js';
-import type { LoadEngine } from '../engine/port.js';
-import { loadDuration, type RunProfile } from '../profiles/schema.js';
+import type { EngineRunSpec, LoadEngine } from '../engine/port.js';
+import { loadDuration, type RunProfile, warmupLoad } from '../profiles/schema.js';
 import type { RunSummary } from '../results/summary-schema.js';
 import { errorSummary, summarizeRun } from '../results/summarize.js';
 import type { ProgressSink } from './progress.js';
@@ -23,6 +23,47 @@ export interface RunContext {
   progress: ProgressSink;
   signal?: AbortSignal;
   maxRequests: number;
+  /** The user opted in to a non-loopback target. */
+  allowRemote?: boolean;
+  /** Signs load requests (real-mode target); from TERRAFIX_WEBHOOK_SECRET. */
+  webhookSecret?: string;
+  /** Targets that are not TerraFix mock servers: no /configure, /stats/reset or phases (real mode). */
+  mockControls?: boolean;
+}
+
+/** Seed offset of the warm-up, so its failures never collide with the measured run's. */
+const WARMUP_SEED_OFFSET = 7919;
+
+/**
+ * Expected latency of one request at the planned load, for sizing k6's pre-allocated VUs: a sync webhook waits
+ * for the whole pipeline (four simulated external calls at the configured latency, plus parsing and the fix), an
+ * async one only for intake.
+ */
+export function expectedLatencyMs(run: RunProfile): number {
+  if (run.payload.mode === 'async') return 20;
+  const perCall = typeof run.mock.latency_ms === 'number' ? run.mock.latency_ms : 50;
+  return perCall * EXTERNAL_STAGES.length + 50;
+}
+
+/** The engine spec of one run (also what `experiments export` writes for plain k6). */
+export function engineSpecOf(
+  run: RunProfile,
+  ctx: Pick<RunContext, 'seed' | 'maxRequests' | 'allowRemote' | 'webhookSecret'>,
+  baseUrl: string,
+): EngineRunSpec {
+  return {
+    baseUrl,
+    load: run.load,
+    payload: run.payload,
+    seed: ctx.seed,
+    requestTimeoutMs: 60_000,
+    maxRequests: ctx.maxRequests,
+    stopWhen: run.stopWhen,
+    thresholds: run.thresholds,
+    expectedLatencyMs: expectedLatencyMs(run),
+    ...(ctx.allowRemote === true ? { allowRemote: true } : {}),
+    ...(ctx.webhookSecret === undefined ? {} : { webhookSecret: ctx.webhookSecret }),
+  };
 }
 
 /**
@@ -81,8 +122,36 @@ export async function runOne(run: RunProfile, ctx: RunContext): Promise<RunSumma
   let scraper: Scraper | undefined;
   const timers: NodeJS.Timeout[] = [];
   try {
-    await applyAndVerify(ctx.target, baselineConfig(run, ctx.seed));
-    await ctx.target.reset(true);
+    const mock = ctx.mockControls !== false;
+    if (mock) {
+      await applyAndVerify(ctx.target, baselineConfig(run, ctx.seed));
+      await ctx.target.reset(true);
+    }
+    const spec = engineSpecOf(run, ctx, ctx.target.baseUrl);
+    const signal = ctx.signal === undefined ? {} : { signal: ctx.signal };
+    const warnings = (line: string): void => ctx.progress.log(`k6 warning: ${line}`);
+    if (run.warmupSeconds > 0 && ctx.signal?.aborted !== true) {
+      // Sent but not recorded: its result is dropped and the server's counters are reset after it.
+      const warm = await ctx.engine.run(
+        {
+          ...spec,
+          load: warmupLoad(run.load, run.warmupSeconds),
+          seed: (ctx.seed + WARMUP_SEED_OFFSET) % 2 ** 31,
+          stopWhen: undefined,
+          thresholds: undefined,
+        },
+        { ...signal, onWarning: warnings, artifactsDir: join(dir, 'warmup') },
+      );
+      ctx.progress.log(
+        `[${run.name}] warm-up: ${warm.requests} requests in ${run.warmupSeconds} s, not recorded`,
+      );
+      if (mock) {
+        await waitForIdle(ctx.target, 30_000);
+        await ctx.target.reset(true);
+      }
+    }
+    // Every timed action and scrape counts from the load's real start, which the engine reports (k6: after
+    // its init and setup(); built-in: its t0). Until then the clock stands at the call.
     let loadStart = Date.now();
     scraper = new Scraper(
       () => ctx.target.metrics(),
@@ -90,35 +159,32 @@ export async function runOne(run: RunProfile, ctx: RunContext): Promise<RunSumma
     );
     await scraper.sample();
     const phaseErrors: string[] = [];
-    for (const phase of run.phases) {
-      timers.push(
-        setTimeout(() => {
-          ctx.target
-            .configure(phase.mock)
-            .catch((error: unknown) => phaseErrors.push(toTerraFixError(error).message));
-        }, phase.at * 1000),
-      );
-    }
+    const onLoadStart = (epochMs: number): void => {
+      loadStart = epochMs;
+      for (const phase of mock ? run.phases : []) {
+        timers.push(
+          setTimeout(
+            () => {
+              ctx.target
+                .configure(phase.mock)
+                .catch((error: unknown) => phaseErrors.push(toTerraFixError(error).message));
+            },
+            Math.max(0, epochMs + phase.at * 1000 - Date.now()),
+          ),
+        );
+      }
+      scraper?.start(1_000);
+    };
     ctx.progress.runStarted(run.name, loadDuration(run.load));
-    loadStart = Date.now();
-    scraper.start(1_000);
-    const result = await ctx.engine.run(
-      {
-        baseUrl: ctx.target.baseUrl,
-        load: run.load,
-        payload: run.payload,
-        seed: ctx.seed,
-        requestTimeoutMs: 60_000,
-        maxRequests: ctx.maxRequests,
-        stopWhen: run.stopWhen,
-      },
-      {
-        ...(ctx.signal === undefined ? {} : { signal: ctx.signal }),
-        onSecond: (p) => ctx.progress.second(p),
-      },
-    );
+    const result = await ctx.engine.run(spec, {
+      ...signal,
+      onSecond: (p) => ctx.progress.second(p),
+      onLoadStart,
+      onWarning: warnings,
+      artifactsDir: dir,
+    });
     timers.forEach(clearTimeout);
-    await waitForIdle(ctx.target, 30_000);
+    if (mock) await waitForIdle(ctx.target, 30_000);
     await scraper.stop();
     await scraper.sample();
     const healthyAfter = await ctx.target.healthy();

@@ -11,18 +11,24 @@ import type { Env } from '../../config/load.js';
 import { parseOptions, tolerancesOf } from '../tolerance-options.js';
 import { runAndReport } from './run-and-report.js';
 
+/** `--seed` and `--duration-scale`, shared with `experiments export`. */
+export const seedSchema = z.coerce
+  .number()
+  .int()
+  .min(0)
+  .max(2 ** 31 - 1);
+export const durationScaleSchema = z.coerce.number().positive().max(100);
+
 const optionsSchema = z.object({
-  experiment: z.string().min(1),
+  experiment: z.string().min(1).optional(),
+  profile: z.array(z.string().min(1)).default([]),
   host: z.string().optional(),
+  allowRemote: z.boolean().default(false),
   local: z.boolean().default(false),
   engine: z.enum(['auto', 'k6', 'builtin']),
   output: z.string().min(1),
-  seed: z.coerce
-    .number()
-    .int()
-    .min(0)
-    .max(2 ** 31 - 1),
-  durationScale: z.coerce.number().positive().max(100),
+  seed: seedSchema,
+  durationScale: durationScaleSchema,
   maxRequests: z.coerce.number().int().positive().optional(),
   baseline: z.string().min(1).optional(),
   charts: z.boolean().default(true),
@@ -47,13 +53,51 @@ export function toolVersion(): string {
   }
 }
 
+/** Exit codes of a run ended by a signal (128 + the signal's number, as shells report it). */
+const SIGNAL_EXIT: Record<'SIGINT' | 'SIGTERM', number> = { SIGINT: 130, SIGTERM: 143 };
+
+/**
+ * SIGINT/SIGTERM abort the run (k6 and the --local server are stopped, finished runs and the summary kept);
+ * a second signal exits at once. Returns the signal seen, if any, and a function that removes the handlers.
+ */
+function onSignals(controller: AbortController): {
+  seen: () => NodeJS.Signals | undefined;
+  remove: () => void;
+} {
+  let seen: 'SIGINT' | 'SIGTERM' | undefined;
+  const handler = (signal: 'SIGINT' | 'SIGTERM'): void => {
+    if (seen !== undefined) process.exit(SIGNAL_EXIT[signal]);
+    seen = signal;
+    process.stderr.write(`${signal}: stopping the load, keeping finished runs (again to exit at once)\n`);
+    controller.abort(signal);
+  };
+  const int = (): void => handler('SIGINT');
+  const term = (): void => handler('SIGTERM');
+  process.on('SIGINT', int);
+  process.on('SIGTERM', term);
+  return {
+    seen: () => seen,
+    remove: () => {
+      process.off('SIGINT', int);
+      process.off('SIGTERM', term);
+    },
+  };
+}
+
 /** Runs `experiments run` on raw commander options. */
 export async function runExperimentsCommand(raw: Record<string, unknown>, env: Env): Promise<void> {
   const o = parseOptions(optionsSchema, raw);
-  const engine = chooseEngine(o.engine, env.PATH);
+  const engine = chooseEngine(o.engine, env.PATH, env);
+  const controller = new AbortController();
+  const signals = onSignals(controller);
+  const secret = env.TERRAFIX_WEBHOOK_SECRET;
   const outcome = await runAndReport({
-    experiments: experimentsFor(o.experiment),
+    experiments: experimentsFor(o.experiment ?? (o.profile.length > 0 ? 'none' : 'all')),
+    profileFiles: o.profile,
     host: o.host,
+    allowRemote: o.allowRemote,
+    ...(secret === undefined || secret === '' ? {} : { webhookSecret: secret }),
+    signal: controller.signal,
     local: o.local,
     engine,
     engineVersion: await engineVersion(engine),
@@ -68,7 +112,7 @@ export async function runExperimentsCommand(raw: Record<string, unknown>, env: E
     tolerances: tolerancesOf(raw),
     report: o.report,
     charts: o.charts,
-  });
+  }).finally(() => signals.remove());
   if (outcome.summaryPath !== undefined) process.stdout.write(`Summary: ${outcome.summaryPath}\n`);
   if (outcome.summary !== undefined) {
     const v = outcome.summary.verdict;
@@ -76,5 +120,6 @@ export async function runExperimentsCommand(raw: Record<string, unknown>, env: E
       `Verdict: ${v.passed ? 'PASS' : 'FAIL'} (${v.runs} runs, ${v.failedThresholds} failed thresholds, ${v.errors} errors)\n`,
     );
   }
-  process.exitCode = outcome.exitCode;
+  const signal = signals.seen();
+  process.exitCode = signal === undefined ? outcome.exitCode : SIGNAL_EXIT[signal as 'SIGINT' | 'SIGTERM'];
 }

@@ -45,6 +45,8 @@ export async function runAndReport(options: RunAndReportOptions): Promise<RunAnd
   if (baseline === null) return { summary: undefined, exitCode: 2, summaryPath: undefined };
   const outcome = await runExperiments(options);
   if (outcome.summary === undefined) return outcome;
+  // Interrupted: the summary is written; reports can be built later with `terrafix report`.
+  if (outcome.summary.interrupted !== undefined) return outcome;
   return { ...outcome, ...(await reportAfterRun(options, outcome.summary, baseline, outcome.exitCode)) };
 }
 

@@ -147,13 +147,17 @@ describe('K6Engine with a fake k6', () => {
 
     const [version, run] = await calls();
     expect(version).toEqual(['version']);
-    expect(run!.slice(0, 5)).toEqual(['run', '--quiet', '--no-color', '--no-usage-report', '--out']);
-    const work = dirname(run![5]!.replace(/^json=/, ''));
+    expect(run!.slice(0, 5)).toEqual(['run', '--quiet', '--no-color', '--no-usage-report', '--address']);
+    // k6's REST API on a free loopback port: the engine reads the status there and stops the test through it.
+    expect(run![5]).toMatch(/^127\.0\.0\.1:\d+$/);
+    const work = dirname(run![7]!.replace(/^json=/, ''));
     expect(run).toEqual([
       'run',
       '--quiet',
       '--no-color',
       '--no-usage-report',
+      '--address',
+      run![5],
       '--out',
       `json=${join(work, 'k6.ndjson')}`,
       '-e',
@@ -183,7 +187,7 @@ describe('K6Engine with a fake k6', () => {
     expect(seconds).toEqual(result.timeline);
   });
 
-  it('writes the spec file k6 reads, with thresholds in k6 syntax (kept in artifactsDir)', async () => {
+  it('writes the spec file k6 reads, with thresholds in k6 syntax, and k6.log (kept in artifactsDir)', async () => {
     const { k6 } = await install('fixture');
     const artifactsDir = join(root, 'kept');
     await new K6Engine(k6, { artifactsDir }).run({
@@ -206,8 +210,12 @@ describe('K6Engine with a fake k6', () => {
       thresholds: { 'http_req_duration{phase:load}': ['p(95)<500'] },
     });
     expect(new Date(written['failedAt'] as string).toISOString()).toBe(written['failedAt']);
-    await expect(stat(join(artifactsDir, 'k6.ndjson'))).resolves.toBeDefined();
+    // The runner judges stopWhen itself: the spec tells the script so (no abort-on-fail thresholds in k6).
+    expect(written['runnerStops']).toBe(true);
     await expect(stat(join(artifactsDir, 'summary.json'))).resolves.toBeDefined();
+    await expect(stat(join(artifactsDir, 'k6.log'))).resolves.toBeDefined();
+    // The NDJSON (a dozen samples per request) stays in the scratch folder, removed after the run.
+    await expect(stat(join(artifactsDir, 'k6.ndjson'))).rejects.toThrow(/ENOENT/);
   });
 
   it('treats exit 99 (thresholds failed) as a completed run and reports k6 stop thresholds as the abort', async () => {

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
+  ACCOUNTING_THRESHOLDS,
+  plannedPeakRate,
+  preAllocatedVUsFor,
   buildOptions,
   intendedRate,
   k6Thresholds,
@@ -258,7 +261,8 @@ describe('buildOptions', () => {
     );
     expect(Object.keys(options.scenarios)).toEqual(['load']);
     expect(options.thresholds).toEqual({
-      'http_req_duration{phase:load}': ['p(95)<500'],
+      ...ACCOUNTING_THRESHOLDS,
+      'http_req_duration{phase:load}': ['max>=0', 'p(95)<500'],
       'http_req_duration{scenario:load}': [
         { threshold: 'p(99)<=800', abortOnFail: true, delayAbortEval: '3s' },
       ],
@@ -266,9 +270,43 @@ describe('buildOptions', () => {
     expect(options.summaryTrendStats).toEqual(SUMMARY_TREND_STATS);
     expect(options.summaryTrendStats).toContain('p(99)');
     expect(options.discardResponseBodies).toBe(true);
-    expect(options.systemTags).toEqual(
-      expect.arrayContaining(['status', 'error_code', 'scenario', 'expected_response']),
+    // Only the tags the NDJSON conversion reads (each one is repeated on every sample of every request).
+    expect(options.systemTags).toEqual(['status', 'error_code', 'scenario']);
+    // Not a k6 option (k6 warned "unknown field"): the engine passes --no-usage-report and K6_NO_USAGE_REPORT.
+    expect(options).not.toHaveProperty('noUsageReport');
+  });
+
+  it('leaves stopping to the runner under the runner (runnerStops), keeping the profile thresholds', () => {
+    const options = buildOptions(
+      spec({
+        thresholds: { 'http_req_duration{phase:load}': ['p(95)<500'] },
+        stopWhen: { p99Ms: 800, sustainSeconds: 3 },
+        runnerStops: true,
+      }),
     );
+    expect(options.thresholds['http_req_duration{phase:load}']).toContain('p(95)<500');
+    expect(Object.keys(options.thresholds).some((k) => k.endsWith('{scenario:load}'))).toBe(false);
+  });
+
+  it('pre-allocates VUs for the planned peak rate at the expected latency, within the profile limits', () => {
+    const ramp = {
+      executor: 'ramping-arrival-rate' as const,
+      startRate: 10,
+      stages: [
+        { target: 400, duration: 10 },
+        { target: 50, duration: 5 },
+      ],
+      preAllocatedVUs: 20,
+      maxVUs: 500,
+    };
+    expect(plannedPeakRate(ramp)).toBe(400);
+    // 400/s × 0.25 s × 1.25 + 1 = 126
+    expect(preAllocatedVUsFor(ramp, 250)).toBe(126);
+    expect(preAllocatedVUsFor({ ...ramp, maxVUs: 100 }, 250)).toBe(100);
+    expect(preAllocatedVUsFor(ramp, 10)).toBe(20); // never below the profile's own number
+    expect(preAllocatedVUsFor(ramp, undefined)).toBe(20);
+    const scenario = scenarioFor(ramp, 1000, 250);
+    expect(scenario).toMatchObject({ preAllocatedVUs: 126, maxVUs: 500 });
   });
 });
 

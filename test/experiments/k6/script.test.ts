@@ -3,10 +3,12 @@
  * so the script's behaviour is checked on the very file k6 would load. This is not k6: goja compatibility is
  * covered by the ES2017 and API checks in bundle.test.ts.
  */
+import { createHmac } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { iterationRequest } from '../../../experiments/payloads.js';
@@ -31,19 +33,23 @@ interface FakeK6 {
   aborted: string[];
 }
 
+// CommonJS, shaped like k6 0.47's require(): a module with named and default exports gives both plus __esModule;
+// one with only a default export (k6/execution) gives that object itself.
 const STANDINS: Record<string, string> = {
-  k6: 'export const sleep = (s) => globalThis.__k6.sleeps.push(s);',
-  'k6/http': `export default {
+  k6: 'module.exports = { sleep: (s) => globalThis.__k6.sleeps.push(s) };',
+  'k6/http': `const http = {
     get: (url, params) => { globalThis.__k6.calls.push({ method: 'GET', url, params }); return { status: globalThis.__k6.readyStatus }; },
     post: (url, body, params) => { globalThis.__k6.calls.push({ method: 'POST', url, body, params }); return { status: 202 }; },
-  };`,
-  'k6/execution': `export default {
+  };
+  module.exports = { ...http, default: http, __esModule: true };`,
+  'k6/crypto': `const crypto = { hmac: (alg, secret, data, enc) => require('node:crypto').createHmac(alg, secret).update(data).digest(enc) };
+  module.exports = { ...crypto, default: crypto, __esModule: true };`,
+  'k6/execution': `module.exports = {
     scenario: { get iterationInTest() { return globalThis.__k6.iteration; } },
     test: { abort: (reason) => { globalThis.__k6.aborted.push(reason); throw new Error('aborted: ' + reason); } },
   };`,
   'k6/metrics': `class Metric { constructor(name) { this.name = name; } add(value, tags) { globalThis.__k6.metrics.push({ name: this.name, value, tags }); } }
-    export class Counter extends Metric {}
-    export class Gauge extends Metric {}`,
+    module.exports = { Counter: class extends Metric {}, Gauge: class extends Metric {} };`,
 };
 const standins: Plugin = {
   name: 'k6-standins',
@@ -72,25 +78,36 @@ const g = globalThis as unknown as {
 };
 
 /** Loads a fresh copy of the bundle with the spec; `open` serves the spec file's text. */
-async function load(spec: K6Spec, summaryPath = '/abs/summary.json'): Promise<Script> {
+async function load(
+  spec: K6Spec,
+  summaryPath = '/abs/summary.json',
+  extraEnv: Record<string, string> = {},
+): Promise<Script> {
   const specPath = join(dir, `spec-${++loads}.json`);
   const text = JSON.stringify(spec);
-  g.__ENV = { TERRAFIX_SPEC: specPath, TERRAFIX_SUMMARY: summaryPath };
+  g.__ENV = { TERRAFIX_SPEC: specPath, TERRAFIX_SUMMARY: summaryPath, ...extraEnv };
   g.open = (path) => {
     if (path !== specPath) throw new Error(`unexpected open(${path})`);
     return text;
   };
-  const out = join(dir, `script-${loads}.mjs`);
+  const out = join(dir, `script-${loads}.cjs`);
+  await bundleWithStandins(out);
+  return requireScript(out) as Script;
+}
+
+/** The committed bundle (CommonJS, as k6 loads it) with the stand-ins in place of k6's modules. */
+async function bundleWithStandins(out: string): Promise<void> {
   await build({
     entryPoints: [BUNDLE],
     bundle: true,
-    format: 'esm',
+    format: 'cjs',
+    platform: 'node',
     outfile: out,
     plugins: [standins],
     logLevel: 'silent',
   });
-  return (await import(pathToFileURL(out).href)) as Script;
 }
+const requireScript: (path: string) => unknown = createRequire(import.meta.url);
 
 function spec(overrides: Partial<K6Spec> = {}): K6Spec {
   return {
@@ -165,17 +182,36 @@ describe('terrafix.js (bundle) with k6 stand-ins', () => {
     k6.calls.forEach((call, i) => {
       const expected = iterationRequest(s.payload, s.seed, [0, 2, 1][i]!, s.failedAt);
       expect(call.body).toBe(expected.body);
+      // No per-request tags beyond phase: each would be repeated on the dozen samples k6 writes per request.
       expect(call.params).toEqual({
         headers: { 'Content-Type': 'application/json' },
-        tags: { phase: 'load', endpoint: expected.path.startsWith('/batch') ? 'batch' : 'webhook' },
+        tags: { phase: 'load' },
         timeout: '1500ms',
       });
     });
-    expect(k6.metrics.map((m) => m.value)).toEqual(
-      [0, 2, 1].map((n) => iterationRequest(s.payload, s.seed, n, s.failedAt).items),
+    // Only batches write an item count (items beyond the one every request carries).
+    expect(k6.metrics.map((m) => [m.name, m.value])).toEqual(
+      [0, 2, 1]
+        .map((n) => iterationRequest(s.payload, s.seed, n, s.failedAt).items)
+        .filter((items) => items > 1)
+        .map((items) => ['terrafix_extra_items', items - 1]),
     );
     // An open model never sleeps: the executor paces the arrivals.
     expect(k6.sleeps).toEqual([]);
+  });
+
+  it("signs each request with TERRAFIX_WEBHOOK_SECRET from k6's environment (HMAC-SHA256 of the raw body)", async () => {
+    const k6 = fresh();
+    const s = spec();
+    const script = await load(s, '/abs/summary.json', { TERRAFIX_WEBHOOK_SECRET: 'shh' });
+    k6.iteration = 0;
+    script.default();
+    const body = iterationRequest(s.payload, s.seed, 0, s.failedAt).body;
+    const expected = `sha256=${createHmac('sha256', 'shh').update(body).digest('hex')}`;
+    expect(k6.calls[0]?.params.headers).toEqual({
+      'Content-Type': 'application/json',
+      'X-TerraFix-Signature': expected,
+    });
   });
 
   it('sends nothing past maxRequests, counting the capped iteration instead', async () => {
@@ -227,15 +263,8 @@ describe('terrafix.js (bundle) with k6 stand-ins', () => {
   it('fails loudly in the init context without a spec', async () => {
     fresh();
     g.__ENV = {};
-    const out = join(dir, 'no-spec.mjs');
-    await build({
-      entryPoints: [BUNDLE],
-      bundle: true,
-      format: 'esm',
-      outfile: out,
-      plugins: [standins],
-      logLevel: 'silent',
-    });
-    await expect(import(pathToFileURL(out).href)).rejects.toThrow(/TERRAFIX_SPEC is not set/);
+    const out = join(dir, 'no-spec.cjs');
+    await bundleWithStandins(out);
+    expect(() => requireScript(out)).toThrow(/TERRAFIX_SPEC is not set/);
   });
 });
