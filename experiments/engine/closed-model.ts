@@ -27,6 +27,9 @@ export class ClosedModel {
     // The next start is planned from the previous plan, not from when the timer actually fired, so late timers
     // do not add up over a run; a VU that fell behind (slow answer) restarts its cadence now.
     const next = vu.cadenceMs + this.pacingMs;
+    // A round planned at or after the end never starts; checking the plan, not the clock, because a timer may
+    // fire a fraction of a millisecond before its time by performance.now().
+    if (next - this.t0 >= this.plannedMs) return;
     if (next > now) {
       vu.cadenceMs = next;
       vu.pacingTimer = setTimeout(this.wakeOf(vu), next - now);
