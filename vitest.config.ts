@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // Both cores: the suite spends much of its time waiting on child processes (servers, git, terraform).
+    maxWorkers: 2,
   },
 });
