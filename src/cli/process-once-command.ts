@@ -11,7 +11,7 @@ import { nullObserver } from '../pipeline/observer.js';
 import type { ProcessResult } from '../pipeline/outcome.js';
 import { EXIT } from './exit-codes.js';
 import { readFailureFile } from './failure-file.js';
-import { runReal, type RealRun } from './real-run.js';
+import type { RealRun } from './real-run.js';
 
 interface Options {
   failureJson: string;
@@ -119,7 +119,9 @@ export function processOnceCommand(program: Command, env: Env): void {
       const failure = await readFailureFile(options.failureJson);
       const run = mock
         ? await runMock(config, failure)
-        : await runReal(config, env, failure, options.dryRun === true ? options.output : undefined);
+        : await (
+            await import('./real-run.js')
+          ).runReal(config, env, failure, options.dryRun === true ? options.output : undefined);
       process.stdout.write(options.json === true ? jsonReport(run) : textReport(run));
       process.exitCode = exitCodeOf(run.result);
     });

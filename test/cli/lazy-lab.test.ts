@@ -13,6 +13,8 @@ const LAB_LIBRARIES = [
   '/node_modules/@napi-rs/canvas',
   '/node_modules/handlebars/',
 ];
+// Real mode's client libraries: loaded by `serve` and real `process-once`, not by the mock API server.
+const REAL_MODE_LIBRARIES = ['/node_modules/@aws-sdk/', '/node_modules/@octokit/', '/node_modules/bullmq/'];
 const HOOK = `import { register } from 'node:module';
 register('data:text/javascript,' + encodeURIComponent(\`
 import { appendFileSync } from 'node:fs';
@@ -77,6 +79,7 @@ describe('the CLI loads lab code lazily', () => {
     );
     expect(loaded(modules, '/node_modules/fastify/')).toBe(true); // the hook saw the server's own libraries
     for (const library of LAB_LIBRARIES) expect(loaded(modules, library), library).toBe(false);
+    for (const library of REAL_MODE_LIBRARIES) expect(loaded(modules, library), library).toBe(false);
   });
 
   it('loads them for `report` (so the check above can fail)', { timeout: 60_000 }, async () => {
