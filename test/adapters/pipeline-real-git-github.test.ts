@@ -16,6 +16,7 @@ import { SimulatedFailureSource } from '../../src/simulation/adapters/failure-so
 import { SimulatedFixGenerator } from '../../src/simulation/adapters/fix-generator.js';
 import { type FakeGitHub, startFakeGitHub } from '../fakes/github/server.js';
 import { testConfig } from '../support/simulated-pipeline.js';
+import { publisherOptions } from './github/helpers.js';
 
 const TOKEN = 'tfxcanary-pipeline-1234abcd';
 const FIXTURE = new URL('../hcl/fixtures/repo/', import.meta.url);
@@ -82,23 +83,7 @@ describe('pipeline over the real git and GitHub adapters', () => {
         }),
         generator: new SimulatedFixGenerator(),
         publisher: new GitHubPublisher({
-          token: TOKEN,
-          apiUrl: fake.url,
-          terraformPath: 'infra',
-          draft: false,
-          extraLabels: [],
-          labelColor: '0366d6',
-          throttle: {
-            enabled: true,
-            writeIntervalMs: 0,
-            pullRequestIntervalMs: 0,
-            rateLimitRetries: 2,
-            maxWaitMs: 60_000,
-          },
-          requestRetries: 2,
-          requestTimeoutMs: 10_000,
-          msPerSecond: 1,
-          retryBaseMs: 1,
+          ...publisherOptions(TOKEN, fake.url),
           events: { rateLimit: (e) => rateLimits.push(e) },
         }),
       },

@@ -20,6 +20,30 @@ export const BASE_FILES = {
 export const FIXED =
   'resource "aws_s3_bucket" "logs" {\n  bucket = "acme-logs"\n}\n\nresource "aws_s3_bucket_versioning" "logs" {}\n';
 
+/** A publisher's options for tests against the fake: root `infra`, no draft, waits shrunk to milliseconds. */
+export function publisherOptions(token: string, apiUrl: string) {
+  return {
+    token,
+    apiUrl,
+    terraformPath: 'infra',
+    draft: false,
+    extraLabels: [],
+    labelColor: '0366d6',
+    throttle: {
+      enabled: true,
+      writeIntervalMs: 0,
+      pullRequestIntervalMs: 0,
+      rateLimitRetries: 2,
+      maxWaitMs: 60_000,
+    },
+    requestRetries: 2,
+    requestTimeoutMs: 10_000,
+    // Server-requested waits and retry backoff shrunk to milliseconds: tests never sleep for seconds.
+    msPerSecond: 1,
+    retryBaseMs: 1,
+  };
+}
+
 export const CTX: CallContext = { key: 'b'.repeat(64), attempt: 1 };
 
 export function draft(overrides: Partial<PullRequestDraft> = {}): PullRequestDraft {
@@ -57,24 +81,7 @@ export async function githubWorld(): Promise<GitHubWorld> {
     labelErrors,
     publisher: (overrides = {}) =>
       new GitHubPublisher({
-        token: TOKEN,
-        apiUrl: fake.url,
-        terraformPath: 'infra',
-        draft: false,
-        extraLabels: [],
-        labelColor: '0366d6',
-        throttle: {
-          enabled: true,
-          writeIntervalMs: 0,
-          pullRequestIntervalMs: 0,
-          rateLimitRetries: 2,
-          maxWaitMs: 60_000,
-        },
-        requestRetries: 2,
-        requestTimeoutMs: 10_000,
-        // Server-requested waits and retry backoff shrunk to milliseconds: tests never sleep for seconds.
-        msPerSecond: 1,
-        retryBaseMs: 1,
+        ...publisherOptions(TOKEN, fake.url),
         events: { rateLimit: (e) => rateLimits.push(e), labelFailed: (e) => labelErrors.push(e) },
         ...overrides,
       }),
