@@ -156,6 +156,7 @@ export async function startService(env: Env, overrides: ServiceOverrides = {}): 
     logger,
     onChange: (leader) => {
       serviceMetrics.leader.set(leader ? 1 : 0);
+      if (leader) poller.leading();
       wake.abort(); // a new leader polls at once
     },
   });
