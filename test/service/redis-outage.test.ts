@@ -45,7 +45,7 @@ describe('Redis outage under load', { timeout: 150_000 }, () => {
     release = f.github.hold({ method: 'POST', path: /\/pulls$/ });
     const replicas = await Promise.all([cluster.start('a', f, env), cluster.start('b', f, env)]);
     await until('4 jobs running', () => (f.github.held() >= 4 ? true : undefined));
-    await until('3 jobs waiting', async () => ((await waiting(replicas[0]!)) === 3 ? true : undefined));
+    await until('3 jobs waiting', async () => ((await waiting(replicas[0])) === 3 ? true : undefined));
     for (const r of replicas) expect(await r.ready()).toBe(200);
 
     await redis.stop();
@@ -81,7 +81,7 @@ describe('Redis outage under load', { timeout: 150_000 }, () => {
     await until(
       '7 completed',
       async () => {
-        const counts = (await replicas[0]!.status()).counts;
+        const counts = (await replicas[0].status()).counts;
         return typeof counts !== 'string' && counts.completed === 7 ? true : undefined;
       },
       60_000,
