@@ -76,7 +76,7 @@ describe('a burst of 50 failures', { timeout: 150_000 }, () => {
       const q = queueOf(await a.status());
       return q.completed === 5 && q.delayed + q.waiting + q.active === BURST - 5 ? true : undefined;
     });
-    await pause(3_000); // a few more deferral rounds on both replicas
+    await pause(2_000); // a few more deferral rounds on both replicas
     expect(pullsOf(f)).toHaveLength(5);
     expect(await deferred(replicas, 'open_per_repo')).toBeGreaterThan(BURST - 5);
 
@@ -103,7 +103,7 @@ describe('a burst of 50 failures', { timeout: 150_000 }, () => {
     await until('per-hour deferrals', async () =>
       (await deferred(replicas, 'per_hour')) > 0 ? true : undefined,
     );
-    await pause(3_000);
+    await pause(2_000);
     expect(pullsOf(f)).toHaveLength(8);
     expect(pullsOf(f).filter((p) => p.state === 'open')).toHaveLength(2);
     expect(new Set(pullsOf(f).map((p) => p.head)).size).toBe(8);
