@@ -68,7 +68,15 @@ export async function startRealModeFakes(options: RealModeFakesOptions): Promise
     ...options.repos.flatMap((r) => ['--repo', r]),
   ];
   const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // The fakes must not outlive the benchmark, however it ends (main.ts exits on SIGINT/SIGTERM).
+  const killNow = () => child.kill('SIGKILL');
+  process.on('exit', killNow);
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      process.off('exit', killNow);
+      resolve();
+    }),
+  );
   let out = '';
   const lines: ((text: string) => void)[] = [];
   child.stdout.on('data', (chunk: Buffer) => {
