@@ -7,7 +7,8 @@
  * While BullMQ runs, every Redis command this process sends is counted (ioredis' sendCommand, pipelined or not),
  * which says what bounds it: Redis round trips per job, not CPU in the handler. BullMQ's keys live under a fresh
  * random prefix, deleted at the end (SCAN + UNLINK of that prefix only; never FLUSHALL).
- * Standalone: `npm run build && node dist/bench/queue-ceiling.js [jobs]`.
+ * Standalone: `npm run build && node dist/bench/queue-ceiling.js` (BENCH_QUEUE_JOBS, BENCH_QUEUE_ROUNDS,
+ * BENCH_QUEUE_HIGH_WORKERS, BENCH_REDIS_URL as in `npm run bench`).
  */
 import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
@@ -17,6 +18,7 @@ import { BullmqJobQueue } from '../src/queue/bullmq-queue.js';
 import { MemoryJobQueue } from '../src/queue/memory-queue.js';
 import type { JobQueue } from '../src/queue/port.js';
 import { escapeGlob } from '../src/state/redis-keys.js';
+import { loadBenchConfig } from './config.js';
 import { redactRedisUrl } from '../src/state/redis-url.js';
 import { orderFor, perSecond, roundRatios, type Spread, spread } from './rounds.js';
 
@@ -356,13 +358,13 @@ export function renderQueueCeiling(c: QueueCeiling): string {
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const jobs = Number(process.argv[2] ?? '5000');
+  const config = loadBenchConfig();
   const result = await measureQueueCeiling(
     {
-      jobs,
-      rounds: 3,
-      workers: [SERVICE_DEFAULT_WORKERS, 32],
-      redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+      jobs: Math.max(1, config.queueJobs),
+      rounds: config.queueRounds,
+      workers: [SERVICE_DEFAULT_WORKERS, config.queueHighWorkers],
+      redisUrl: config.redisUrl,
     },
     (line) => process.stderr.write(`${line}\n`),
   );

@@ -11,16 +11,18 @@
  * Configurations run interleaved within each round, in alternating order: one replica with the service's default
  * workers, two replicas with the same workers each, and one replica with twice the workers (the same concurrency
  * as two replicas in one process, to separate "more workers" from "more processes").
- * Standalone: `npm run build && node dist/bench/replicas.js [resources] [rounds]`.
+ * Standalone: `npm run build && node dist/bench/replicas.js` (BENCH_REPLICAS_RESOURCES, BENCH_REPLICAS_ROUNDS,
+ * BENCH_REDIS_URL as in `npm run bench`).
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Redis } from 'ioredis';
 import { escapeGlob } from '../src/state/redis-keys.js';
+import { loadBenchConfig } from './config.js';
 import { baseEnv, type ChildServer, freePort, startServer } from './children.js';
 import { SERVICE_DEFAULT_WORKERS } from './queue-ceiling.js';
 import { startRealModeFakes } from './real-mode-fakes.js';
@@ -411,12 +413,12 @@ export function renderReplicas(s: ReplicaScaling): string {
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const { cpus } = await import('node:os');
+  const config = loadBenchConfig();
   const result = await measureReplicas(
     {
-      resources: Number(process.argv[2] ?? '30'),
-      rounds: Number(process.argv[3] ?? '3'),
-      redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+      resources: Math.max(1, config.replicaResources),
+      rounds: config.replicaRounds,
+      redisUrl: config.redisUrl,
       cpus: cpus().length,
     },
     (line) => process.stderr.write(`${line}\n`),
