@@ -70,6 +70,7 @@ export interface ReplicaRow {
   setup: string;
   remediationsPerSecond: Spread;
   steadyPerSecond: Spread;
+  firstPrMs: Spread;
   replicaCpuMs: Spread;
   /** This setup's rate / the single default replica's, per round. */
   ratioToOne: Spread;
@@ -362,6 +363,7 @@ export async function measureReplicas(
     setup: s.name,
     remediationsPerSecond: spread(of(s.name, (r) => r.remediationsPerSecond)),
     steadyPerSecond: spread(of(s.name, (r) => r.steadyPerSecond)),
+    firstPrMs: spread(of(s.name, (r) => r.firstPrMs)),
     replicaCpuMs: spread(of(s.name, (r) => r.replicaCpuMs)),
     ratioToOne: spread(
       roundRatios(
@@ -388,7 +390,7 @@ export function renderReplicas(s: ReplicaScaling): string {
   const rows = s.rows.map(
     (r) =>
       `  ${r.setup.padEnd(24)} ${f(r.remediationsPerSecond.median).padStart(6)} rem/s ` +
-      `(${r.remediationsPerSecond.values.map((v) => f(v)).join(' / ')}), steady ${f(r.steadyPerSecond.median)}/s, ` +
+      `(${r.remediationsPerSecond.values.map((v) => f(v)).join(' / ')}), first PR ${f(r.firstPrMs.median / 1000, 1)} s, steady ${f(r.steadyPerSecond.median)}/s, ` +
       `x${f(r.ratioToOne.median)} of one replica (${r.ratioToOne.values.map((v) => f(v)).join(' / ')}), ` +
       `${f(r.replicaCpuMs.median, 0)} CPU ms/remediation in the replicas`,
   );
