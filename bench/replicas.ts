@@ -74,6 +74,8 @@ export interface ReplicaRow {
   replicaCpuMs: Spread;
   /** This setup's rate / the single default replica's, per round. */
   ratioToOne: Spread;
+  /** The same for the steady rate (first PR → last): start-up (clone, SDKs loaded on first use) left out. */
+  steadyRatioToOne: Spread;
 }
 
 export interface ReplicaScaling {
@@ -359,6 +361,7 @@ export async function measureReplicas(
       .sort((a, b) => a.round - b.round)
       .map(pick);
   const base = of(setups[0]?.name ?? '', (r) => r.remediationsPerSecond);
+  const steadyBase = of(setups[0]?.name ?? '', (r) => r.steadyPerSecond);
   const rows = setups.map((s) => ({
     setup: s.name,
     remediationsPerSecond: spread(of(s.name, (r) => r.remediationsPerSecond)),
@@ -369,6 +372,12 @@ export async function measureReplicas(
       roundRatios(
         of(s.name, (r) => r.remediationsPerSecond),
         base,
+      ),
+    ),
+    steadyRatioToOne: spread(
+      roundRatios(
+        of(s.name, (r) => r.steadyPerSecond),
+        steadyBase,
       ),
     ),
   }));
@@ -390,8 +399,10 @@ export function renderReplicas(s: ReplicaScaling): string {
   const rows = s.rows.map(
     (r) =>
       `  ${r.setup.padEnd(24)} ${f(r.remediationsPerSecond.median).padStart(6)} rem/s ` +
-      `(${r.remediationsPerSecond.values.map((v) => f(v)).join(' / ')}), first PR ${f(r.firstPrMs.median / 1000, 1)} s, steady ${f(r.steadyPerSecond.median)}/s, ` +
-      `x${f(r.ratioToOne.median)} of one replica (${r.ratioToOne.values.map((v) => f(v)).join(' / ')}), ` +
+      `(${r.remediationsPerSecond.values.map((v) => f(v)).join(' / ')}), ` +
+      `x${f(r.ratioToOne.median)} of one replica (${r.ratioToOne.values.map((v) => f(v)).join(' / ')}); ` +
+      `first PR after ${f(r.firstPrMs.median / 1000, 1)} s; steady (first → last PR) ${f(r.steadyPerSecond.median)}/s, ` +
+      `x${f(r.steadyRatioToOne.median)} (${r.steadyRatioToOne.values.map((v) => f(v)).join(' / ')}); ` +
       `${f(r.replicaCpuMs.median, 0)} CPU ms/remediation in the replicas`,
   );
   const fakesCpu = spread(s.runs.map((r) => r.fakesCpuMs)).median;

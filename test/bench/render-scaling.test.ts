@@ -40,6 +40,7 @@ function scaling(runs: ReplicaRun[]): ReplicaScaling {
         firstPrMs: spread([900]),
         replicaCpuMs: spread([260]),
         ratioToOne: spread([0.8]),
+        steadyRatioToOne: spread([1.1]),
       },
     ],
     allExact: runs.every((r) => r.exact),
@@ -51,7 +52,7 @@ describe('replica section', () => {
     const text = renderReplicas(scaling([run('1 replica x 3 workers', 1), run('2 replicas x 3 workers', 2)]));
     expect(text).toContain('every run opened exactly 30 PRs, one per failure (no duplicates)');
     expect(text).toMatch(
-      /2 replicas x 3 workers\s+2\.40 rem\/s \(2\.40\), first PR 0\.9 s, steady 2\.50\/s, x0\.80 of one replica/,
+      /2 replicas x 3 workers\s+2\.40 rem\/s \(2\.40\), x0\.80 of one replica \(0\.80\); first PR after 0\.9 s; steady \(first → last PR\) 2\.50\/s, x1\.10 \(1\.10\); 260 CPU ms/,
     );
     expect(text).toContain('failures processed each): 16/14;');
   });
