@@ -28,6 +28,7 @@ import { BullmqJobQueue } from '../queue/bullmq-queue.js';
 import { closeRedisClient, createRedisClient } from '../state/redis-client.js';
 import { RedisLeaseStore } from '../state/redis-lease-store.js';
 import { RedisPrLedger } from '../state/redis-pr-ledger.js';
+import { RedisVantaTokenStore } from '../state/redis-vanta-token.js';
 import { cappedHandler } from './capped-handler.js';
 import { closeLoop } from './close-loop.js';
 import { dryRunTracker, FolderDryRunPublisher } from './dry-run-folder.js';
@@ -73,6 +74,8 @@ export async function startService(env: Env, overrides: ServiceOverrides = {}): 
     },
   };
   const folder = config.dryRun.enabled ? new FolderDryRunPublisher(config.dryRun.dir) : undefined;
+  const redis = createRedisClient(config.redisUrl);
+  const auth = adapters.vanta.auth;
   const real = composeReal(
     {
       ...api,
@@ -85,6 +88,10 @@ export async function startService(env: Env, overrides: ServiceOverrides = {}): 
       observer,
       adapterMetrics: new AdapterMetrics(metrics.registry),
       redisKeyPrefix: config.redisPrefix,
+      // One Vanta token for all replicas (Vanta keeps one active token per application).
+      ...(auth.kind === 'client_credentials'
+        ? { vantaToken: new RedisVantaTokenStore(redis, config.redisPrefix, auth.clientId) }
+        : {}),
     },
     {
       ...overrides.real,
@@ -94,7 +101,6 @@ export async function startService(env: Env, overrides: ServiceOverrides = {}): 
       },
     },
   );
-  const redis = createRedisClient(config.redisUrl);
   const ledger = new RedisPrLedger(redis, config.redisPrefix);
   const shutdown = new AbortController();
   const handle = cappedHandler({
@@ -150,6 +156,7 @@ export async function startService(env: Env, overrides: ServiceOverrides = {}): 
     logger,
     onChange: (leader) => {
       serviceMetrics.leader.set(leader ? 1 : 0);
+      if (leader) poller.leading();
       wake.abort(); // a new leader polls at once
     },
   });

@@ -83,9 +83,18 @@ export class MemoryStateStore implements StateStore {
     return dropped;
   }
 
-  claim(key: string, meta: { test_id: string; resource_arn: string }): Promise<ClaimResult> {
+  claim(
+    key: string,
+    meta: { test_id: string; resource_arn: string },
+    options: { takeOver?: boolean } = {},
+  ): Promise<ClaimResult> {
     const now = this.#now();
-    const decision = decideClaim(this.#live(key, now)?.state, now, this.#options.maxAttempts);
+    const decision = decideClaim(
+      this.#live(key, now)?.state,
+      now,
+      this.#options.maxAttempts,
+      options.takeOver === true,
+    );
     if (decision.claimed) {
       const iso = new Date(now).toISOString();
       const state: StoredFailureState = {
