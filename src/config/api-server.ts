@@ -167,7 +167,8 @@ export function requireWebhookSecret(config: ApiServerConfig): string {
   if (config.webhookSecret !== undefined) return config.webhookSecret;
   throw new TerraFixError(
     'TFX_CONFIG',
-    'invalid configuration: TERRAFIX_WEBHOOK_SECRET: required outside mock mode ' +
+    // "VAR is", not "VAR: ...": the CLI's redaction takes `..._SECRET: word` for a secret and hides the word.
+    'invalid configuration: TERRAFIX_WEBHOOK_SECRET is required outside mock mode ' +
       '(webhooks are authenticated by an HMAC-SHA256 signature with it; at least 16 characters)',
     { category: 'config', field: 'TERRAFIX_WEBHOOK_SECRET' },
   );

@@ -109,6 +109,6 @@ describe('real mode', () => {
     expect(error).toBeInstanceOf(TerraFixError);
     expect((error as TerraFixError).category).toBe('config');
     expect((error as TerraFixError).field).toBe('TERRAFIX_WEBHOOK_SECRET');
-    expect((error as TerraFixError).message).toMatch(/TERRAFIX_WEBHOOK_SECRET: required outside mock mode/);
+    expect((error as TerraFixError).message).toMatch(/TERRAFIX_WEBHOOK_SECRET is required outside mock mode/);
   });
 });
