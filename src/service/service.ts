@@ -83,6 +83,7 @@ export async function startService(env: Env, overrides: ServiceOverrides = {}): 
       observer,
       adapterMetrics: new AdapterMetrics(metrics.registry),
       redisKeyPrefix: config.redisPrefix,
+      onInjected: (stage, kind) => metrics.injectedFaults.inc({ stage, kind }),
     },
     {
       ...overrides.real,
