@@ -33,7 +33,8 @@ export interface BullmqJobQueueOptions<T, R> extends QueueSizing {
   redisUrl: string;
   queueName?: string;
   prefix?: string;
-  handler: (payload: T, jobId: string) => Promise<R>;
+  /** `run.resumed`: the job's previous run stalled (its replica died) and this run takes it over. */
+  handler: (payload: T, jobId: string, run: { resumed: boolean }) => Promise<R>;
   /** Turns a handler throw into a result (as for the in-memory queue). Must not throw itself. */
   onError: (error: unknown, payload: T) => R;
   /** The job id of a payload: the failure key. */
@@ -94,6 +95,9 @@ export class BullmqJobQueue<T, R> implements JobQueue<T, R> {
       },
     });
     this.#queue.on('error', onQueueError);
+    // Every job someone waits on (a sync webhook) listens for the queue's `closing` until it finishes: hundreds at
+    // once are expected, not a leak.
+    this.#queue.setMaxListeners(0);
     if (options.work === false) return;
     const stall = checkStall({ ...DEFAULT_STALL, ...options.stall });
     const random = options.random ?? Math.random;
@@ -221,7 +225,7 @@ export class BullmqJobQueue<T, R> implements JobQueue<T, R> {
     this.#running += 1;
     let result: R;
     try {
-      result = await this.#options.handler(job.data, job.id ?? '');
+      result = await this.#options.handler(job.data, job.id ?? '', { resumed: job.stalledCounter > 0 });
     } catch (error) {
       const e = toTerraFixError(error);
       if (e.code === 'TFX_DEFERRED') {
