@@ -96,6 +96,9 @@ export class BullmqJobQueue<T, R> implements JobQueue<T, R> {
       },
     });
     this.#queue.on('error', onQueueError);
+    // Every job someone waits on (a sync webhook) listens for the queue's `closing` until it finishes: hundreds at
+    // once are expected, not a leak.
+    this.#queue.setMaxListeners(0);
     if (options.work === false) return;
     const stall = checkStall({ ...DEFAULT_STALL, ...options.stall });
     const random = options.random ?? Math.random;

@@ -57,7 +57,7 @@ export class MemoryStateStore implements StateStore {
       maxAttempts: options.maxAttempts,
     };
     this.#now = options.now ?? Date.now;
-    this.#maxEntries = Math.max(1, options.maxEntries ?? 100_000);
+    this.#maxEntries = Math.max(1, options.maxEntries ?? 25_000);
     const interval = options.sweepIntervalMs ?? 60_000;
     if (interval > 0) {
       this.#timer = setInterval(() => this.sweep(), interval);

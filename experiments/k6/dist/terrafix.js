@@ -429,10 +429,11 @@ function iterationRequest(mix, seed, n, failedAt) {
   return { path: `/batch${query}`, body: `[${items.join(",")}]`, items: size, duplicate };
 }
 
-// experiments/signature.ts
+// src/contracts/webhook-signature.ts
 var SIGNATURE_HEADER = "X-TerraFix-Signature";
+var SIGNATURE_PREFIX = "sha256=";
 function signatureValue(hexDigest) {
-  return `sha256=${hexDigest}`;
+  return `${SIGNATURE_PREFIX}${hexDigest}`;
 }
 
 // experiments/k6/options.ts
