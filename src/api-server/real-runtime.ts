@@ -25,6 +25,7 @@ import { createFailureQueue } from '../service/failure-queue.js';
 import { createStateStore } from '../state/create-store.js';
 import { closeRedisClient, createRedisClient } from '../state/redis-client.js';
 import { RedisPrLedger } from '../state/redis-pr-ledger.js';
+import { RedisVantaTokenStore } from '../state/redis-vanta-token.js';
 import { failureOf, type QueuedFailure } from './queued-failure.js';
 import type { RuntimeOverrides } from './runtime-for-config.js';
 import { createApiRuntime } from './runtime.js';
@@ -96,6 +97,8 @@ async function workingRuntime(
 ): Promise<ApiRuntime> {
   const adapters = loadRealAdaptersConfig(env);
   const folder = service.dryRun.enabled ? new FolderDryRunPublisher(service.dryRun.dir) : undefined;
+  const redis = createRedisClient(service.redisUrl);
+  const auth = adapters.vanta.auth;
   const real = composeReal(
     { ...config, ...adapters },
     {
@@ -103,6 +106,10 @@ async function workingRuntime(
       observer: metrics.observer,
       adapterMetrics: new AdapterMetrics(metrics.registry),
       redisKeyPrefix: service.redisPrefix,
+      // The same Vanta token as the `serve` replicas (Vanta keeps one active token per application).
+      ...(auth.kind === 'client_credentials'
+        ? { vantaToken: new RedisVantaTokenStore(redis, service.redisPrefix, auth.clientId) }
+        : {}),
       onInjected: (stage, kind) => metrics.injectedFaults.inc({ stage, kind }),
       ...(overrides.sleep === undefined ? {} : { sleep: overrides.sleep }),
     },
@@ -114,7 +121,6 @@ async function workingRuntime(
       },
     },
   );
-  const redis = createRedisClient(service.redisUrl);
   const caps = {
     pipeline: real.pipeline,
     resolver: new MappedRepoResolver(adapters.mapping),
