@@ -117,6 +117,15 @@ describe('terrafix serve', { timeout: 120_000 }, () => {
     });
     expect(metrics).toMatch(/^terrafix_time_to_merge_seconds_count 1$/m);
     expect(metrics).toMatch(/^terrafix_prs_closed_total 1$/m);
+
+    // The volume fails again: a new regression, processed afresh (its finished job does not hide it) with a new PR.
+    if (fixedVolume !== undefined) fixedVolume.entityStatus = 'FAILING';
+    if (ebsTest !== undefined) ebsTest.lastTestRunDate = '2026-02-02T00:00:00.000Z';
+    const reopened = await until(() => {
+      const open = allPulls().filter((p) => p.state === 'open' && p.head === closed[0]?.head);
+      return open.length === 1 ? open : undefined;
+    });
+    expect(reopened[0]?.number).not.toBe(closed[0]?.number);
   });
 
   it('dry run writes the would-be PRs and opens none; the hourly cap defers the rest', async () => {

@@ -1,10 +1,11 @@
 /**
  * The service's PullRequestTracker on GitHub: a PR's state (`pulls.get`) and closing one with a comment
- * (`issues.createComment`, then `pulls.update state=closed`), through the same throttled, retrying client as the
+ * (`issues.createComment`, then `pulls.update state=closed` with a marker in the body), through the same throttled, retrying client as the
  * publisher. Errors are translated at this edge like the publisher's.
  */
 import type { PullRequestTracker, TrackedPull } from '../../pipeline/pull-request-tracker.js';
 import { createGitHubClient, type GitHubClient, type GitHubClientOptions } from './client.js';
+import { RESOLVED_MARKER } from './find-pull.js';
 import { translateGitHubError } from './github-errors.js';
 
 export class GitHubPullTracker implements PullRequestTracker {
@@ -39,7 +40,15 @@ export class GitHubPullTracker implements PullRequestTracker {
         issue_number: number,
         body: comment,
       });
-      await this.#client.rest.pulls.update({ owner, repo: name, pull_number: number, state: 'closed' });
+      // The marker tells the publisher this close was ours: should the resource fail again, a new PR may open.
+      const { data } = await this.#client.rest.pulls.get({ owner, repo: name, pull_number: number });
+      await this.#client.rest.pulls.update({
+        owner,
+        repo: name,
+        pull_number: number,
+        state: 'closed',
+        body: `${data.body ?? ''}\n\n${RESOLVED_MARKER}`,
+      });
     } catch (error) {
       throw translateGitHubError(error, 'close pull request', this.#secrets);
     }
