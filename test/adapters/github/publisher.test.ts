@@ -1,7 +1,18 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TerraFixError } from '../../../src/pipeline/errors.js';
 import { rejection } from '../../support/rejection.js';
-import { BASE_FILES, CTX, draft, FIXED, type GitHubWorld, githubWorld, READ_TOKEN } from './helpers.js';
+import { GitHubPullTracker } from '../../../src/adapters/github/pull-tracker.js';
+import {
+  BASE_FILES,
+  CTX,
+  draft,
+  FIXED,
+  type GitHubWorld,
+  githubWorld,
+  publisherOptions,
+  READ_TOKEN,
+  TOKEN,
+} from './helpers.js';
 
 const BRANCH = 'terrafix/s3-bucket-versioning-bbbbbbbbbbbb';
 
@@ -100,6 +111,26 @@ describe('GitHubPublisher (Octokit + throttling + retry) against the fake GitHub
     expect(error.message).toContain('reopen it');
     expect(world.fake.pulls('octo', 'infra')).toHaveLength(1);
     expect(await bare().resolveRef(`refs/heads/${BRANCH}`)).toBe(head);
+  });
+
+  it('a PR TerraFix closed itself (the loop: the resource stopped failing) lets a regression open a new one', async () => {
+    const first = await world.publisher().publish(draft(), CTX);
+    const tracker = new GitHubPullTracker(publisherOptions(TOKEN, world.fake.url));
+    await tracker.closeWithComment('octo/infra', first.number, 'The compliance test no longer fails.');
+    const [closed] = world.fake.pulls('octo', 'infra');
+    expect(closed).toMatchObject({
+      state: 'closed',
+      merged: false,
+      comments: ['The compliance test no longer fails.'],
+    });
+    expect(closed?.body).toContain('<!-- terrafix:closed-resolved -->');
+    const again = await world.publisher().publish(draft(), CTX);
+    expect(again).toMatchObject({ reused: false });
+    expect(again.number).not.toBe(first.number);
+    expect(world.fake.pulls('octo', 'infra').map((p) => [p.number, p.state])).toEqual([
+      [first.number, 'closed'],
+      [again.number, 'open'],
+    ]);
   });
 
   it('a leftover branch without a PR is reset to a fresh commit on the current base', async () => {
