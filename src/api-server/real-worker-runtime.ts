@@ -11,7 +11,7 @@ import type { ServiceConfig } from '../config/service.js';
 import { AdapterMetrics } from '../observability/adapter-metrics.js';
 import type { Logger } from '../observability/logger.js';
 import type { PipelineMetrics } from '../observability/pipeline-metrics.js';
-import type { Failure } from '../pipeline/failure.js';
+import { type Failure, failureKey } from '../pipeline/failure.js';
 import type { ProcessResult } from '../pipeline/outcome.js';
 import type { BullmqJobQueue } from '../queue/bullmq-queue.js';
 import { cappedHandler } from '../service/capped-handler.js';
@@ -74,9 +74,14 @@ export async function createWorkingRuntime(
         await Promise.allSettled([real.close(), closeRedisClient(redis)]);
       },
     },
-    run: (failure, signal) => cappedHandler({ ...caps, signal })(failure),
+    // A job resumed after its process died takes over that run's claim, as in `serve`.
+    run: (failure, signal, job) => cappedHandler({ ...caps, signal })(failure, failureKey(failure), job),
     queue: (handler) => {
-      queue = createFailureQueue({ config: service, logger, handler });
+      queue = createFailureQueue({
+        config: service,
+        logger,
+        handler,
+      });
       return acceptingBodies(queue);
     },
   });

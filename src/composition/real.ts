@@ -12,7 +12,7 @@ import {
 import { GitRepoCheckout } from '../adapters/git/index.js';
 import { GitHubPublisher } from '../adapters/github/index.js';
 import { MappedRepoResolver } from '../adapters/repo-mapping/resolver.js';
-import { createVanta, type Vanta, type VantaDeps } from '../adapters/vanta/index.js';
+import { createVanta, type SharedTokenStore, type Vanta, type VantaDeps } from '../adapters/vanta/index.js';
 import type { RealAdaptersConfig } from '../config/real-mode.js';
 import { FaultInjector, withFaults } from '../faults/index.js';
 import type { FaultConfig, FaultKind } from '../faults/profile.js';
@@ -36,6 +36,8 @@ export interface RealConfig extends PipelineConfig, RealAdaptersConfig {
 export interface RealEnvironment extends PipelineEnvironment {
   /** Counters of what the adapters retry on their own; absent: not counted. */
   adapterMetrics?: AdapterMetrics;
+  /** Where replicas share one Vanta token (the service's Redis); absent: this process mints its own. */
+  vantaToken?: SharedTokenStore;
   /** Called for every fault TERRAFIX_FAULT_PROFILE injects (metrics count them). */
   onInjected?: (stage: ExternalStage, kind: FaultKind) => void;
 }
@@ -73,6 +75,7 @@ export function composeReal(
     logger,
     ...(env.sleep === undefined ? {} : { sleep: env.sleep }),
     ...(adapterMetrics === undefined ? {} : { observer: adapterMetrics.vanta.observer }),
+    ...(env.vantaToken === undefined ? {} : { sharedToken: env.vantaToken }),
     ...overrides.vanta,
   });
   const { github } = config;

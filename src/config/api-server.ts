@@ -29,7 +29,7 @@ export const apiServerEnvSchema = z.object({
   TERRAFIX_STATE_STORE_DEADLINE_MS: envInt(0, 3_600_000).default(180_000),
   REDIS_URL: envRedisUrl.optional(),
   STATE_RETENTION_DAYS: envInt(1, 3650).default(7),
-  TERRAFIX_MEMORY_STATE_MAX: envInt(1, 100_000_000).default(100_000),
+  TERRAFIX_MEMORY_STATE_MAX: envInt(1, 100_000_000).default(25_000),
   LOG_LEVEL: envLogLevel.default('info'),
   TERRAFIX_TERRAFORM_VALIDATE: z.enum(['auto', 'off', 'required']).default('auto'),
   TERRAFIX_TERRAFORM_PLUGIN_DIR: z.string().trim().min(1).optional(),

@@ -33,7 +33,8 @@ export interface BullmqJobQueueOptions<T, R> extends QueueSizing {
   redisUrl: string;
   queueName?: string;
   prefix?: string;
-  handler: (payload: T, jobId: string) => Promise<R>;
+  /** `run.resumed`: the job's previous run stalled (its replica died) and this run takes it over. */
+  handler: (payload: T, jobId: string, run: { resumed: boolean }) => Promise<R>;
   /** Turns a handler throw into a result (as for the in-memory queue). Must not throw itself. */
   onError: (error: unknown, payload: T) => R;
   /** The job id of a payload: the failure key. */
@@ -224,7 +225,7 @@ export class BullmqJobQueue<T, R> implements JobQueue<T, R> {
     this.#running += 1;
     let result: R;
     try {
-      result = await this.#options.handler(job.data, job.id ?? '');
+      result = await this.#options.handler(job.data, job.id ?? '', { resumed: job.stalledCounter > 0 });
     } catch (error) {
       const e = toTerraFixError(error);
       if (e.code === 'TFX_DEFERRED') {

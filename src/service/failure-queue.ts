@@ -16,7 +16,7 @@ export interface FailureQueueOptions {
   config: Pick<ServiceConfig, 'redisUrl' | 'redisPrefix' | 'workers' | 'queueLimit' | 'jobLockMs'>;
   logger: Logger;
   /** Runs one failure; absent: this process only enqueues (the API server in front of `serve` replicas). */
-  handler?: (failure: Failure) => Promise<ProcessResult>;
+  handler?: (failure: Failure, jobId: string, run: { resumed: boolean }) => Promise<ProcessResult>;
 }
 
 /** Opens the shared queue (its connections are its own; close() releases them). */

@@ -25,6 +25,7 @@ import { sleep } from '../pipeline/retry.js';
 import { closeRedisClient, createRedisClient } from '../state/redis-client.js';
 import { RedisLeaseStore } from '../state/redis-lease-store.js';
 import { RedisPrLedger } from '../state/redis-pr-ledger.js';
+import { RedisVantaTokenStore } from '../state/redis-vanta-token.js';
 import { cappedHandler } from './capped-handler.js';
 import { createFailureQueue } from './failure-queue.js';
 import { closeLoop } from './close-loop.js';
@@ -71,6 +72,8 @@ export async function startService(env: Env, overrides: ServiceOverrides = {}): 
     },
   };
   const folder = config.dryRun.enabled ? new FolderDryRunPublisher(config.dryRun.dir) : undefined;
+  const redis = createRedisClient(config.redisUrl);
+  const auth = adapters.vanta.auth;
   const real = composeReal(
     {
       ...api,
@@ -83,6 +86,10 @@ export async function startService(env: Env, overrides: ServiceOverrides = {}): 
       observer,
       adapterMetrics: new AdapterMetrics(metrics.registry),
       redisKeyPrefix: config.redisPrefix,
+      // One Vanta token for all replicas (Vanta keeps one active token per application).
+      ...(auth.kind === 'client_credentials'
+        ? { vantaToken: new RedisVantaTokenStore(redis, config.redisPrefix, auth.clientId) }
+        : {}),
       onInjected: (stage, kind) => metrics.injectedFaults.inc({ stage, kind }),
     },
     {
@@ -93,7 +100,6 @@ export async function startService(env: Env, overrides: ServiceOverrides = {}): 
       },
     },
   );
-  const redis = createRedisClient(config.redisUrl);
   const ledger = new RedisPrLedger(redis, config.redisPrefix);
   const shutdown = new AbortController();
   const handle = cappedHandler({
@@ -131,6 +137,7 @@ export async function startService(env: Env, overrides: ServiceOverrides = {}): 
     logger,
     onChange: (leader) => {
       serviceMetrics.leader.set(leader ? 1 : 0);
+      if (leader) poller.leading();
       wake.abort(); // a new leader polls at once
     },
   });

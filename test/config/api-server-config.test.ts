@@ -31,7 +31,7 @@ describe('loadApiServerConfig', () => {
       stateStoreDeadlineMs: 180_000,
       redisUrl: undefined,
       retentionSeconds: 7 * 86_400,
-      memoryStateMax: 100_000,
+      memoryStateMax: 25_000,
       logLevel: 'info',
       terraform: { mode: 'auto', concurrency: 2, path: undefined, env: {} },
       webhookSecret: undefined,
