@@ -19,6 +19,7 @@ import { FolderDryRunPublisher } from '../service/dry-run-folder.js';
 import { createFailureQueue } from '../service/failure-queue.js';
 import { closeRedisClient, createRedisClient } from '../state/redis-client.js';
 import { RedisPrLedger } from '../state/redis-pr-ledger.js';
+import { RedisVantaTokenStore } from '../state/redis-vanta-token.js';
 import { acceptingBodies } from './shared-queue.js';
 import type { RuntimeOverrides } from './runtime-for-config.js';
 import { createApiRuntime } from './runtime.js';
@@ -35,6 +36,7 @@ export async function createWorkingRuntime(
 ): Promise<ApiRuntime> {
   const adapters = loadRealAdaptersConfig(env);
   const folder = service.dryRun.enabled ? new FolderDryRunPublisher(service.dryRun.dir) : undefined;
+  const redis = createRedisClient(service.redisUrl);
   const real = composeReal(
     { ...config, ...adapters },
     {
@@ -42,6 +44,10 @@ export async function createWorkingRuntime(
       observer: metrics.observer,
       adapterMetrics: new AdapterMetrics(metrics.registry),
       redisKeyPrefix: service.redisPrefix,
+      // The same Vanta token as the `serve` replicas (Vanta keeps one active token per application).
+      ...(adapters.vanta.auth.kind === 'client_credentials'
+        ? { vantaToken: new RedisVantaTokenStore(redis, service.redisPrefix, adapters.vanta.auth.clientId) }
+        : {}),
       onInjected: (stage, kind) => metrics.injectedFaults.inc({ stage, kind }),
       ...(overrides.sleep === undefined ? {} : { sleep: overrides.sleep }),
     },
@@ -53,7 +59,6 @@ export async function createWorkingRuntime(
       },
     },
   );
-  const redis = createRedisClient(service.redisUrl);
   const caps = {
     pipeline: real.pipeline,
     resolver: new MappedRepoResolver(adapters.mapping),

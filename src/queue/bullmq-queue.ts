@@ -1,8 +1,9 @@
 /**
  * JobQueue on BullMQ, shared by replicas through one Redis. The job id is the caller's key (the failure key), so
- * a failure already waiting, delayed or running is not queued twice, by any replica. A job whose result asks for
- * a retry is retried by BullMQ with the one retry policy's backoff; a handler that throws TFX_DEFERRED (a PR cap)
- * moves its job to the delayed set, not counted as an attempt, never dropped. A replica that dies mid-job stops
+ * a failure already waiting, delayed or running is not queued twice, by any replica (one whose job finished is
+ * queued again). A job whose result asks for a retry is retried by BullMQ with the one retry policy's backoff; a
+ * handler that throws TFX_DEFERRED (a PR cap) moves its job to the delayed set, not counted as an attempt, never
+ * dropped. A replica that dies mid-job stops
  * renewing the job's lock, and another replica's stalled-job check puts the job back after the lock runs out.
  *
  * Shared-queue semantics of the port: `limit` bounds jobs waiting in Redis across replicas (checked, not
@@ -130,9 +131,15 @@ export class BullmqJobQueue<T, R> implements JobQueue<T, R> {
       data: payload,
       opts: { jobId: this.#options.jobId(payload) },
     }));
-    // An id that is already waiting, delayed, running or kept as finished is not added again (BullMQ's rule).
-    await this.#queue.addBulk(jobs);
     const ids = jobs.map((job) => job.opts.jobId);
+    // A finished job is kept a while under its id (for get/wait), and BullMQ would not add that id again: a
+    // failure submitted after its job finished (a regression after its PR closed, a run that was skipped) is
+    // new work, so its old job goes first. The state store's claim still stops a second run of settled work.
+    const states = await Promise.all(ids.map((id) => this.#queue.getJobState(id)));
+    const finished = ids.filter((_, i) => states[i] === 'completed' || states[i] === 'failed');
+    await Promise.all(finished.map((id) => this.#queue.remove(id)));
+    // An id that is already waiting, delayed or running is not added again (BullMQ's rule).
+    await this.#queue.addBulk(jobs);
     return { accepted: true, ids };
   }
 

@@ -168,6 +168,7 @@ export async function startService(env: Env, overrides: ServiceOverrides = {}): 
     onCycle: (poll) => {
       serviceMetrics.pollCycles.inc({ result: poll.result });
       serviceMetrics.lastPoll.set(Date.parse(poll.at) / 1000);
+      serviceMetrics.pollWait.set((config.pollIntervalMs * poller.backoff) / 1000);
       logger.info({ poll }, 'Poll cycle finished');
     },
   });
@@ -206,6 +207,7 @@ export async function startService(env: Env, overrides: ServiceOverrides = {}): 
               cycles: poller.cycles,
               last_poll: poller.last ?? null,
               interval_seconds: config.pollIntervalMs / 1000,
+              backoff: poller.backoff,
             },
             workers: { concurrency: config.workers, active: (await queue.stats()).active },
           },

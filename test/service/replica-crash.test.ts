@@ -51,7 +51,7 @@ describe('a replica killed mid-job', { timeout: 120_000 }, () => {
     release = undefined;
     expect(pullsOf(f)).toEqual([]);
 
-    const b = await cluster.start('b', f, env);
+    const b = await cluster.start('b', f, { ...env, MAX_CONCURRENT_WORKERS: '4' });
     await until('7 PRs', () => (pullsOf(f).length >= 7 ? true : undefined), 90_000);
     await until(
       '7 completed',

@@ -1,7 +1,8 @@
 /**
  * Two `terrafix serve` processes on one Redis (random prefix) over fake Vanta, GitHub and Bedrock: one polls, every
  * failing resource ends in exactly one PR, SIGTERM on the leader hands polling to the other within the lease time,
- * and the new leader closes the PR of a resource that stopped failing, with a comment.
+ * and the new leader closes the PR of a resource that stopped failing, with a comment, and counts a merged one as
+ * remediated with its time to merge. Both replicas use one Vanta token, minted once.
  */
 import type { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -107,16 +108,27 @@ describe('two serve replicas', { timeout: 120_000 }, () => {
     if (volume === undefined || test === undefined) throw new Error('fixture data changed');
     volume.entityStatus = 'DEACTIVATED';
     test.lastTestRunDate = new Date().toISOString();
+    // And the versioning PR was merged, its test passes now: counted as remediated, with its time to merge.
+    const versioning = pullsOf(f).find((p) => p.title.toLowerCase().includes('versioning'));
+    const versioningTest = f.vanta.data.tests.find((t) => t.id === 'aws-s3-bucket-versioning-enabled');
+    if (versioning === undefined || versioningTest === undefined) throw new Error('fixture data changed');
+    f.github.closePull('octo', 'platform', versioning.number, { merged: true });
+    versioningTest.status = 'OK';
     const closed = await until('a PR closed', () => {
-      const c = pullsOf(f).filter((p) => p.state === 'closed');
+      const c = pullsOf(f).filter((p) => p.state === 'closed' && !p.merged);
       return c.length > 0 ? c : undefined;
     });
     expect(closed).toHaveLength(1);
     expect(closed[0]?.merged).toBe(false);
     expect(closed[0]?.comments?.[0]).toMatch(/no longer fails/);
-    await until('the close is counted', async () =>
-      sampleSum(await follower.metrics(), 'terrafix_prs_closed_total') === 1 ? true : undefined,
-    );
+    const metrics = await until('the close and the merge are counted', async () => {
+      const text = await follower.metrics();
+      return sampleSum(text, 'terrafix_prs_closed_total') === 1 &&
+        sampleSum(text, 'terrafix_remediations_merged_total') === 1
+        ? text
+        : undefined;
+    });
+    expect(sampleSum(metrics, 'terrafix_time_to_merge_seconds_count')).toBe(1);
     expect(pullsOf(f)).toHaveLength(7);
 
     // One Vanta token for both replicas: minted once, never refused, every API call carried it.
