@@ -15,7 +15,16 @@ import type { MockControls } from '../contracts/mock-controls.js';
 import type { ApiRuntime } from './runtime-types.js';
 
 /** Runs one queued failure through the pipeline; what a queue implementation calls for each job. */
-export type QueuedFailureHandler = (payload: QueuedFailure) => Promise<ProcessResult>;
+export type QueuedFailureHandler = (
+  payload: QueuedFailure,
+  jobId?: string,
+  job?: JobRun,
+) => Promise<ProcessResult>;
+
+/** What a shared queue knows of a job's run: `resumed` after a stalled run of a dead process was put back. */
+export interface JobRun {
+  resumed: boolean;
+}
 
 /**
  * The composition a runtime stands on. Mock mode and a real-mode worker bring the whole pipeline; a real-mode intake
@@ -31,7 +40,7 @@ export interface ApiRuntimeParts {
   metrics: PipelineMetrics;
   composition: RuntimeComposition;
   /** What one job runs; default: the composition's pipeline (a real-mode worker puts the PR caps in front). */
-  run?: (failure: Failure, signal: AbortSignal) => Promise<ProcessResult>;
+  run?: (failure: Failure, signal: AbortSignal, job?: JobRun) => Promise<ProcessResult>;
   /** The queue in front of the pipeline; default: the in-memory queue sized by `config.queue`. */
   queue?: (
     handler: QueuedFailureHandler,
@@ -63,7 +72,8 @@ export async function createApiRuntime(parts: ApiRuntimeParts): Promise<ApiRunti
         throw new TerraFixError('TFX_INTERNAL', 'this runtime runs no pipeline', { category: 'permanent' });
       return pipeline.process(failure, { signal });
     });
-  const handler: QueuedFailureHandler = (payload) => run(failureOf(payload), shutdown.signal);
+  const handler: QueuedFailureHandler = (payload, _jobId, job) =>
+    run(failureOf(payload), shutdown.signal, job);
   // process() never throws; this keeps a bug from losing an accepted job's answer.
   const onError = (error: unknown, payload: QueuedFailure): ProcessResult => {
     const e = toTerraFixError(error);

@@ -8,22 +8,29 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleCli } from '../support/cli-bundle.js';
-import { REDIS_URL, randomKeyPrefix } from '../support/redis.js';
+import { connectTestRedis, deleteKeysWithPrefix, REDIS_URL, randomKeyPrefix } from '../support/redis.js';
 
 let dir: string;
+const prefixes: string[] = [];
 beforeAll(async () => {
   dir = await bundleCli('terrafix-api-real-');
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
+  // The intake's queue writes its `meta` key on start.
+  const redis = await connectTestRedis();
+  for (const prefix of prefixes) await deleteKeysWithPrefix(redis, prefix);
+  redis.disconnect();
 });
 
 function start(extra: Record<string, string>) {
+  const prefix = randomKeyPrefix();
+  prefixes.push(prefix);
   const child = spawn(process.execPath, [join(dir, 'main.js'), 'api-server', '--port', '0'], {
     env: {
       PATH: process.env.PATH,
       REDIS_URL,
-      TERRAFIX_REDIS_PREFIX: randomKeyPrefix(),
+      TERRAFIX_REDIS_PREFIX: prefix,
       TERRAFIX_TERRAFORM_VALIDATE: 'off',
       LOG_LEVEL: 'info',
       ...extra,
