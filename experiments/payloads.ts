@@ -18,6 +18,7 @@ import {
   type TemplateName,
   type TemplateSeverity,
   uniqueIdFor,
+  uniqueNumberFor,
 } from '../src/simulation/synth/templates.js';
 
 /** The part of a run's payload mix the generator needs (see profiles/schema.ts). */
@@ -67,12 +68,13 @@ interface Draw {
 }
 
 /**
- * The choices behind failure `id`: one 32-bit hash of (seed, id), read as mixed-radix digits (size, template,
- * severity) and the target from what is left. Each choice is uniform (bias below 1e-6) and costs a few integer
- * operations: a stream of pseudo-random draws cost k6's interpreter more than sending the request.
+ * The choices behind failure `id`: the number behind its unique id (a bijection of the id) xor a seed hash, read
+ * as mixed-radix digits (size, template, severity) and the target from what is left. Each choice is uniform
+ * (bias below 1e-6) and costs a few integer operations: a stream of pseudo-random draws per failure cost k6's
+ * interpreter more than sending the request.
  */
 function drawFailure(mix: PayloadMixInput, seed: number, id: number): Draw {
-  let u = mix32(fnv1a(`item:${seed}`) ^ mix32(id));
+  let u = (uniqueNumberFor(seed, id) ^ fnv1a(`item:${seed}`)) >>> 0;
   const sizes = sizesOf(mix);
   const templates = mix.templates ?? TEMPLATE_NAMES;
   const size = sizes[u % sizes.length]!;
@@ -185,7 +187,9 @@ export function requestGenerator(
   const iterSeed = fnv1a(`iter:${seed}`);
   const itemSeed = fnv1a(`item:${seed}`);
   const streamHash = fnv1a(`stream:${seed >>> 0}`);
-  const head = (streamHash % 36).toString(36);
+  const head = streamHash % 36;
+  /** head·36^7 + x, in base 36, is uniqueIdFor's head character and x padded to 7 digits (one host call). */
+  const headBase = head * 78_364_164_096; // 36^7
   const sizes = sizesOf(mix);
   const templates = mix.templates ?? TEMPLATE_NAMES;
   const query = mix.mode === 'async' ? '?mode=async' : '';
@@ -208,7 +212,16 @@ export function requestGenerator(
 
   /** failureBody(mix, seed, id, failedAt), drawing as drawFailure does. */
   const body = (id: number): string => {
-    let u = mix32(itemSeed ^ mix32(id));
+    // uniqueNumberFor(seed, id): mix32 inlined (a call costs goja as much as the arithmetic).
+    let x = (id + streamHash) >>> 0;
+    x ^= x >>> 16;
+    x = Math.imul(x, 0x7feb352d);
+    x ^= x >>> 15;
+    x = Math.imul(x, 0x846ca68b);
+    x ^= x >>> 16;
+    x >>>= 0;
+    const uniqueId = head === 0 ? `0${x.toString(36).padStart(7, '0')}` : (headBase + x).toString(36);
+    let u = (x ^ itemSeed) >>> 0;
     const s = u % sizes.length;
     u = (u / sizes.length) >>> 0;
     const t = u % templates.length;
@@ -217,9 +230,6 @@ export function requestGenerator(
     u >>>= 2;
     const byTarget = table[s]![t]!;
     const k = u % byTarget.length;
-    const uniqueId = `${head}${mix32((id + streamHash) >>> 0)
-      .toString(36)
-      .padStart(7, '0')}`;
     const p = byTarget[k]!;
     if (p === null) {
       const d = { template: templates[t]!, size: sizes[s]!, severity };

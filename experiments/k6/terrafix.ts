@@ -47,6 +47,9 @@ const loadStart = new Gauge('terrafix_load_start');
 
 const closedModel = !isOpenModel(spec.load);
 const pacingSeconds = 'pacing' in spec.load ? spec.load.pacing : 0;
+/** Closed models get the profile's minimum seconds per iteration; arrival-rate executors pace themselves. */
+const paced = closedModel && pacingSeconds > 0;
+const { baseUrl, maxRequests } = spec;
 const timeout = `${spec.requestTimeoutMs}ms`;
 const headers = { 'Content-Type': 'application/json' };
 // From k6's environment, never from the spec file or an argument (k6 copies its environment into __ENV).
@@ -78,10 +81,10 @@ export function setup(): void {
 
 /** One iteration: one request (a single webhook or a batch), its body a pure function of (seed, iteration). */
 export default function (): void {
-  const started = Date.now();
+  const started = paced ? Date.now() : 0;
   scenarioInfo ??= exec.scenario;
   const n = scenarioInfo.iterationInTest;
-  if (n >= spec.maxRequests) {
+  if (n >= maxRequests) {
     capped.add(1);
     // A closed model would otherwise spin through empty iterations until the duration ends.
     if (closedModel) sleep(Math.max(pacingSeconds, 1));
@@ -98,10 +101,9 @@ export default function (): void {
           },
           timeout,
         };
-  http.post(spec.baseUrl + request.path, request.body, signed);
+  http.post(baseUrl + request.path, request.body, signed);
   if (request.items > 1) extraItems.add(request.items - 1);
-  // Arrival-rate executors pace themselves; closed models get the profile's minimum seconds per iteration.
-  if (closedModel && pacingSeconds > 0) {
+  if (paced) {
     const left = pacingSeconds - (Date.now() - started) / 1000;
     if (left > 0) sleep(left);
   }

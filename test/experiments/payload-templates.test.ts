@@ -64,6 +64,8 @@ describe('requestGenerator', () => {
       for (const [seed, failedAt] of [
         [11, '2026-11-30T00:00:00.000Z'],
         [4_000_000_000, '2026-12-01T10:20:30.400Z'],
+        // The seed whose ids start with '0' (the generator pads those itself).
+        [18, '2026-11-30T00:00:00.000Z'],
       ] as const) {
         const next = requestGenerator(mix, seed, failedAt);
         for (const n of [...Array.from({ length: 300 }, (_, i) => i), 123_456, 9_999_999]) {

@@ -393,7 +393,8 @@ function requestGenerator(mix, seed, failedAt, table = bodyTable(mix, failedAt))
   const iterSeed = fnv1a(`iter:${seed}`);
   const itemSeed = fnv1a(`item:${seed}`);
   const streamHash = fnv1a(`stream:${seed >>> 0}`);
-  const head = (streamHash % 36).toString(36);
+  const head = streamHash % 36;
+  const headBase = head * 78364164096;
   const sizes = sizesOf(mix);
   const templates = (_a2 = mix.templates) != null ? _a2 : TEMPLATE_NAMES;
   const query = mix.mode === "async" ? "?mode=async" : "";
@@ -412,7 +413,15 @@ function requestGenerator(mix, seed, failedAt, table = bodyTable(mix, failedAt))
   };
   const int = (k) => next() * k | 0;
   const body = (id) => {
-    let u = mix32(itemSeed ^ mix32(id));
+    let x = id + streamHash >>> 0;
+    x ^= x >>> 16;
+    x = Math.imul(x, 2146121005);
+    x ^= x >>> 15;
+    x = Math.imul(x, 2221713035);
+    x ^= x >>> 16;
+    x >>>= 0;
+    const uniqueId = head === 0 ? `0${x.toString(36).padStart(7, "0")}` : (headBase + x).toString(36);
+    let u = (x ^ itemSeed) >>> 0;
     const s = u % sizes.length;
     u = u / sizes.length >>> 0;
     const t = u % templates.length;
@@ -421,7 +430,6 @@ function requestGenerator(mix, seed, failedAt, table = bodyTable(mix, failedAt))
     u >>>= 2;
     const byTarget = table[s][t];
     const k = u % byTarget.length;
-    const uniqueId = `${head}${mix32(id + streamHash >>> 0).toString(36).padStart(7, "0")}`;
     const p = byTarget[k];
     if (p === null) {
       const d = { template: templates[t], size: sizes[s], severity };
@@ -711,6 +719,8 @@ var capped = new import_metrics.Counter("terrafix_capped");
 var loadStart = new import_metrics.Gauge("terrafix_load_start");
 var closedModel = !isOpenModel(spec.load);
 var pacingSeconds = "pacing" in spec.load ? spec.load.pacing : 0;
+var paced = closedModel && pacingSeconds > 0;
+var { baseUrl, maxRequests } = spec;
 var timeout = `${spec.requestTimeoutMs}ms`;
 var headers = { "Content-Type": "application/json" };
 var _a;
@@ -729,10 +739,10 @@ function setup() {
   loadStart.add(1);
 }
 function terrafix_default() {
-  const started = Date.now();
+  const started = paced ? Date.now() : 0;
   scenarioInfo != null ? scenarioInfo : scenarioInfo = import_execution.default.scenario;
   const n = scenarioInfo.iterationInTest;
-  if (n >= spec.maxRequests) {
+  if (n >= maxRequests) {
     capped.add(1);
     if (closedModel) (0, import_k6.sleep)(Math.max(pacingSeconds, 1));
     return;
@@ -744,9 +754,9 @@ function terrafix_default() {
     }),
     timeout
   };
-  import_http.default.post(spec.baseUrl + request.path, request.body, signed);
+  import_http.default.post(baseUrl + request.path, request.body, signed);
   if (request.items > 1) extraItems.add(request.items - 1);
-  if (closedModel && pacingSeconds > 0) {
+  if (paced) {
     const left = pacingSeconds - (Date.now() - started) / 1e3;
     if (left > 0) (0, import_k6.sleep)(left);
   }
