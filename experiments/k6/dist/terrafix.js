@@ -388,7 +388,7 @@ function bodyTable(mix, failedAt) {
     }
   );
 }
-function requestGenerator(mix, seed, failedAt, table = bodyTable(mix, failedAt)) {
+function requestGenerator(mix, seed, failedAt, table2 = bodyTable(mix, failedAt)) {
   var _a2, _b;
   const iterSeed = fnv1a(`iter:${seed}`);
   const itemSeed = fnv1a(`item:${seed}`);
@@ -428,7 +428,7 @@ function requestGenerator(mix, seed, failedAt, table = bodyTable(mix, failedAt))
     u = u / templates.length >>> 0;
     const severity = SEVERITIES[u & 3];
     u >>>= 2;
-    const byTarget = table[s][t];
+    const byTarget = table2[s][t];
     const k = u % byTarget.length;
     const p = byTarget[k];
     if (p === null) {
@@ -729,7 +729,8 @@ var params = { headers, timeout };
 var bodies = new import_data.SharedArray("terrafix-bodies", () => [
   bodyTable(spec.payload, spec.failedAt)
 ]);
-var nextRequest = requestGenerator(spec.payload, spec.seed, spec.failedAt, bodies[0]);
+var table = JSON.parse(JSON.stringify(bodies[0]));
+var nextRequest = requestGenerator(spec.payload, spec.seed, spec.failedAt, table);
 var scenarioInfo;
 function setup() {
   const res = import_http.default.get(`${spec.baseUrl}/ready`, { tags: { endpoint: "ready" }, timeout });
