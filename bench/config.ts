@@ -39,6 +39,18 @@ export interface BenchConfig {
   reportScale: number;
   /** Warm remediations per repository size on the real path against the fakes (BENCH_REAL_PATH_COUNT; 0 skips). */
   realPathCount: number;
+  /** No-op jobs per queue-ceiling run through BullMQ and the memory queue (BENCH_QUEUE_JOBS, default 10000; 0 skips). */
+  queueJobs: number;
+  /** Interleaved rounds of the queue ceiling (BENCH_QUEUE_ROUNDS, default 3). */
+  queueRounds: number;
+  /** The queue ceiling's higher worker concurrency, next to the service's default (BENCH_QUEUE_HIGH_WORKERS, default 32). */
+  queueHighWorkers: number;
+  /** Failing resources (so PRs) per replica run (BENCH_REPLICAS_RESOURCES, default 30; 0 skips). */
+  replicaResources: number;
+  /** Interleaved rounds of the replica runs (BENCH_REPLICAS_ROUNDS, default 3). */
+  replicaRounds: number;
+  /** The Redis of the queue ceiling and the replicas; keys under a fresh random prefix, deleted after (BENCH_REDIS_URL). */
+  redisUrl: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -86,5 +98,12 @@ export function loadBenchConfig(env: Env = process.env): BenchConfig {
     outFile: env.BENCH_OUT ?? '.bench/results.json',
     reportScale: num(env, 'BENCH_REPORT_SCALE', 0.03, 0.01, 1),
     realPathCount: Math.round(num(env, 'BENCH_REAL_PATH_COUNT', 8, 0, 1_000)),
+    queueJobs: Math.round(num(env, 'BENCH_QUEUE_JOBS', 10_000, 0, 1_000_000)),
+    queueRounds: Math.round(num(env, 'BENCH_QUEUE_ROUNDS', 3, 1, 20)),
+    queueHighWorkers: Math.round(num(env, 'BENCH_QUEUE_HIGH_WORKERS', 32, 1, 256)),
+    // The fake lists 100 PRs a page and every run waits for all of them: bounded so a round stays short.
+    replicaResources: Math.round(num(env, 'BENCH_REPLICAS_RESOURCES', 30, 0, 200)),
+    replicaRounds: Math.round(num(env, 'BENCH_REPLICAS_ROUNDS', 3, 1, 20)),
+    redisUrl: env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379',
   };
 }

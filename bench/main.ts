@@ -11,7 +11,9 @@ import { measureCpuPerFailure } from './cpu-per-failure.js';
 import { measureIntakeCeiling } from './intake-ceiling.js';
 import { measureParseTimes } from './parse-timing.js';
 import { measurePromptTokens } from './prompt-tokens.js';
+import { measureQueueCeiling, SERVICE_DEFAULT_WORKERS } from './queue-ceiling.js';
 import { measureRealPath } from './real-path.js';
+import { measureReplicas } from './replicas.js';
 import {
   type BenchResults,
   NOTE,
@@ -71,6 +73,11 @@ const results: BenchResults = {
     BENCH_INTAKE_CEILING: config.intakeCeiling,
     BENCH_REPORT_SCALE: config.reportScale,
     BENCH_REAL_PATH_COUNT: config.realPathCount,
+    BENCH_QUEUE_JOBS: config.queueJobs,
+    BENCH_QUEUE_ROUNDS: config.queueRounds,
+    BENCH_QUEUE_HIGH_WORKERS: config.queueHighWorkers,
+    BENCH_REPLICAS_RESOURCES: config.replicaResources,
+    BENCH_REPLICAS_ROUNDS: config.replicaRounds,
     server: 'TerraFix mock mode, zero latency and failure rate, terraform validate OFF, state in memory',
     server_env: TERRAFIX_ENV,
     ...(config.serverNodeArgs.length > 0 ? { server_node_args: config.serverNodeArgs.join(' ') } : {}),
@@ -85,6 +92,30 @@ try {
   if (config.realPathCount > 0) {
     log(`real path: ${config.realPathCount} warm remediations per size against zero-latency fakes`);
     results.realPath = await measureRealPath(config.realPathCount, log);
+  }
+  if (config.queueJobs > 0) {
+    log(`queue ceiling: ${config.queueJobs} no-op jobs per run, BullMQ on Redis vs the in-memory queue`);
+    results.queueCeiling = await measureQueueCeiling(
+      {
+        jobs: config.queueJobs,
+        rounds: config.queueRounds,
+        workers: [SERVICE_DEFAULT_WORKERS, config.queueHighWorkers],
+        redisUrl: config.redisUrl,
+      },
+      log,
+    );
+  }
+  if (config.replicaResources > 0) {
+    log(`replicas: terrafix serve, one vs two replicas, ${config.replicaResources} PRs per run`);
+    results.replicas = await measureReplicas(
+      {
+        resources: config.replicaResources,
+        rounds: config.replicaRounds,
+        redisUrl: config.redisUrl,
+        cpus: cpus().length,
+      },
+      log,
+    );
   }
 
   const bare = await startBareFastify();

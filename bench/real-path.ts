@@ -9,13 +9,11 @@
  *   core = the rest: parse (worker threads), locate, validate, state, diff, PR body.
  * Standalone: `npm run build && node dist/bench/real-path.js [count]`.
  */
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { pathToFileURL } from 'node:url';
 import { loadApiServerConfig } from '../src/config/api-server.js';
 import { loadRealAdaptersConfig } from '../src/config/real-mode.js';
 import { composeReal } from '../src/composition/real.js';
@@ -26,8 +24,8 @@ import type { Workspace } from '../src/pipeline/ports.js';
 import { syntheticRepository } from '../src/simulation/synth/repository.js';
 import { makeFailure, templatesFor } from '../src/simulation/synth/templates.js';
 import { median } from './parse-timing.js';
+import { startRealModeFakes } from './real-mode-fakes.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const TOKEN = 'ghp_benchrealpath000000000000000000000';
 const CLIENT = { clientId: 'vci_benchrealpath01', clientSecret: 'vcs_benchrealpath_secret_01' };
 export const PARTS = ['git', 'vanta', 'model', 'publish', 'core'] as const;
@@ -122,39 +120,6 @@ async function writeRepo(dir: string, files: ReadonlyMap<string, string>): Promi
   }
 }
 
-async function startFakes(
-  repos: string[],
-  dataFile: string,
-): Promise<{ urls: { vanta: string; github: string; bedrock: string }; stop: () => void }> {
-  // Next to node_modules, so the bundle's external packages resolve.
-  const bundle = join(ROOT, 'dist/fakes/real-mode-bench.mjs');
-  await build({
-    entryPoints: [join(ROOT, 'test/fakes/real-mode/main.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    packages: 'external',
-    outfile: bundle,
-    logLevel: 'warning',
-  });
-  const args = [bundle, '--vanta-data', dataFile, '--token', TOKEN, '--rate-limit', '100000'];
-  const child = spawn(process.execPath, [...args, ...repos.flatMap((r) => ['--repo', r])], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let out = '';
-  const urls = await new Promise<{ vanta: string; github: string; bedrock: string }>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`fakes exited (${String(code)})`)));
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /^READY (\{.*\})$/m.exec(out);
-      if (m?.[1] !== undefined)
-        resolve(JSON.parse(m[1]) as { vanta: string; github: string; bedrock: string });
-    });
-  });
-  return { urls, stop: () => child.kill('SIGTERM') };
-}
-
 /** Runs the real path per size; `count` warm remediations each (BENCH_REAL_PATH_COUNT). */
 export async function measureRealPath(
   count: number,
@@ -180,7 +145,7 @@ export async function measureRealPath(
       ),
     }),
   );
-  const fakes = await startFakes(repos, dataFile);
+  const fakes = await startRealModeFakes({ repos, dataFile, token: TOKEN });
   const rows: RealPathRow[] = [];
   try {
     for (const size of REPO_SIZES) {
@@ -270,7 +235,7 @@ export async function measureRealPath(
       }
     }
   } finally {
-    fakes.stop();
+    await fakes.stop();
     await rm(work, { recursive: true, force: true });
   }
   return rows;

@@ -6,7 +6,9 @@ import type { IntakeCeiling } from './intake-ceiling.js';
 import type { LoadResult } from './load.js';
 import type { ParseTiming } from './parse-timing.js';
 import { type PromptTokens, renderPromptTokens } from './prompt-tokens.js';
+import { type QueueCeiling, renderQueueCeiling } from './queue-ceiling.js';
 import { type RealPathRow, renderRealPath } from './real-path.js';
+import { renderReplicas, type ReplicaScaling } from './replicas.js';
 import { renderSoak, type SoakResult } from './soak.js';
 import type { SteadyResult } from './steady.js';
 import type { GeneratorThroughput, ThroughputResults, ThroughputRound, ThroughputRun } from './throughput.js';
@@ -56,6 +58,10 @@ export interface BenchResults {
   promptTokens?: PromptTokens[];
   /** Real mode against zero-latency fakes. */
   realPath?: RealPathRow[];
+  /** No-op jobs/s through BullMQ on Redis and through the in-memory queue. */
+  queueCeiling?: QueueCeiling;
+  /** `terrafix serve` end to end, one replica vs two, against zero-latency fakes. */
+  replicas?: ReplicaScaling;
   durationSeconds?: number;
   error?: string;
 }
@@ -388,6 +394,8 @@ export function renderReport(r: BenchResults): string {
       `Bedrock prompt tokens by repository size (flat is the goal)\n${renderPromptTokens(r.promptTokens)}`,
     );
   if (r.realPath !== undefined) parts.push(renderRealPath(r.realPath));
+  if (r.queueCeiling !== undefined) parts.push(renderQueueCeiling(r.queueCeiling));
+  if (r.replicas !== undefined) parts.push(renderReplicas(r.replicas));
   if (r.error !== undefined) parts.push(`ERROR: ${r.error}`);
   if (r.durationSeconds !== undefined) parts.push(`benchmark took ${f(r.durationSeconds)} s`);
   return parts.join('\n\n');

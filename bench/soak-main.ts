@@ -26,10 +26,25 @@ function num(name: string, fallback: number, min: number, max: number): number {
 }
 
 const nodeArgsRaw = process.env.BENCH_SOAK_NODE_ARGS;
+
+/** BENCH_SOAK_SERVER_ENV="TERRAFIX_MEMORY_STATE_MAX=20000 …": server settings to compare (TERRAFIX_* only). */
+function serverEnv(raw: string | undefined): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const pair of (raw ?? '').split(/\s+/).filter((p) => p !== '')) {
+    const eq = pair.indexOf('=');
+    const key = pair.slice(0, eq);
+    if (eq < 1 || !key.startsWith('TERRAFIX_'))
+      throw new Error(`BENCH_SOAK_SERVER_ENV: expected TERRAFIX_NAME=value pairs, got "${pair}"`);
+    env[key] = pair.slice(eq + 1);
+  }
+  return env;
+}
+
 const result = await measureSoak({
   seconds: num('BENCH_SOAK_SECONDS', 600, 10, 7_200),
   rate: num('BENCH_SOAK_RATE', 1_000, 1, 100_000),
   nodeArgs: nodeArgsRaw === undefined ? SOAK_NODE_ARGS : nodeArgsRaw.split(/\s+/).filter((a) => a !== ''),
+  serverEnv: serverEnv(process.env.BENCH_SOAK_SERVER_ENV),
 });
 const out = process.env.BENCH_OUT ?? '.bench/soak.json';
 await mkdir(dirname(out), { recursive: true });

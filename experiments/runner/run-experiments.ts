@@ -153,7 +153,7 @@ export async function runExperiments(options: RunnerOptions): Promise<RunnerOutc
     await removeIfEmpty(created === undefined ? undefined : options.output);
     return { summary: undefined, exitCode: e.code === 'TFX_UNREACHABLE' ? 3 : 2, summaryPath: undefined };
   }
-  const target = new TargetClient(baseUrl);
+  const target = new TargetClient(baseUrl, options.webhookSecret);
   const startedAt = new Date().toISOString();
   const experiments: ExperimentSummary[] = [];
   let exitOverride: 2 | 3 | undefined;

@@ -1,8 +1,25 @@
+import { createHmac } from 'node:crypto';
 import { TerraFixError } from '../../src/pipeline/errors.js';
+import { SIGNATURE_HEADER, signatureValue } from '../signature.js';
 
-/** The few calls the runner makes to a TerraFix API server (mock mode for configure). */
+/**
+ * The few calls the runner makes to a TerraFix API server (mock mode for configure). With a webhook secret its POSTs
+ * are signed like the load (a server with TERRAFIX_WEBHOOK_SECRET checks every POST).
+ */
 export class TargetClient {
-  constructor(readonly baseUrl: string) {}
+  constructor(
+    readonly baseUrl: string,
+    private readonly webhookSecret?: string,
+  ) {}
+
+  private headersFor(body: string): Record<string, string> {
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (this.webhookSecret !== undefined && this.webhookSecret !== '')
+      headers[SIGNATURE_HEADER] = signatureValue(
+        createHmac('sha256', this.webhookSecret).update(body).digest('hex'),
+      );
+    return headers;
+  }
 
   private async call(
     method: 'GET' | 'POST',
@@ -10,13 +27,12 @@ export class TargetClient {
     body?: unknown,
     timeoutMs = 10_000,
   ): Promise<Response> {
+    const text = body === undefined ? undefined : JSON.stringify(body);
     try {
       return await fetch(`${this.baseUrl}${path}`, {
         method,
         signal: AbortSignal.timeout(timeoutMs),
-        ...(body === undefined
-          ? {}
-          : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+        ...(text === undefined ? {} : { body: text, headers: this.headersFor(text) }),
       });
     } catch (error) {
       throw new TerraFixError('TFX_UNREACHABLE', `target ${this.baseUrl} unreachable (${method} ${path})`, {

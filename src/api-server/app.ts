@@ -9,6 +9,7 @@ import { metricsRoute } from './routes/metrics.js';
 import { statusRoutes } from './routes/status.js';
 import { HttpDrain } from './http-drain.js';
 import { lingerAfterRefusal } from './linger.js';
+import { SIGNATURE_ERRORS, type SignatureVerdict, verifySignature } from './signature.js';
 import type { ApiRuntime } from './runtime-types.js';
 
 const KNOWN_PATHS = new Map<string, string>([
@@ -39,7 +40,14 @@ declare module 'fastify' {
     rawBody: string;
     /** Whether the request is counted in HttpDrain.active (its handler started, its answer is not sent). */
     inHandler: boolean;
+    /** Whether the body's signature was checked (by the JSON parser; bodyless POSTs are checked before validation). */
+    signatureChecked: boolean;
   }
+}
+
+/** The 401 for a request whose signature is missing, malformed or wrong (the error handler sends our body shape). */
+function unauthorized(verdict: Exclude<SignatureVerdict, 'valid'>): Error {
+  return Object.assign(new Error(SIGNATURE_ERRORS[verdict]), { statusCode: 401, code: 'TFX_UNAUTHORIZED' });
 }
 
 /**
@@ -56,13 +64,42 @@ export function apiServerApp(runtime: ApiRuntime, drain = new HttpDrain()): Fast
       drain.begin();
       done();
     });
+    app.decorateRequest('signatureChecked', false);
     // fastify's own JSON parser (prototype poisoning refused), keeping the text it parsed.
     const parseJson = app.getDefaultJsonParser('error', 'error');
-    app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-      const text = typeof body === 'string' ? body : body.toString('utf8');
-      request.rawBody = text;
-      void parseJson(request, text, done);
-    });
+    const secret = runtime.config.webhookSecret;
+    if (secret === undefined) {
+      app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+        const text = typeof body === 'string' ? body : body.toString('utf8');
+        request.rawBody = text;
+        void parseJson(request, text, done);
+      });
+    } else {
+      // Signed requests: the HMAC is checked over the bytes as received (within the body limit), before the JSON
+      // is parsed, so an unsigned or altered body is refused 401 without anything of it being used.
+      app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+        const raw = typeof body === 'string' ? Buffer.from(body) : body;
+        request.signatureChecked = true;
+        const verdict = verifySignature(secret, raw, request.headers['x-terrafix-signature']);
+        if (verdict !== 'valid') {
+          done(unauthorized(verdict), undefined);
+          return;
+        }
+        const text = raw.toString('utf8');
+        request.rawBody = text;
+        void parseJson(request, text, done);
+      });
+      // A POST that reached no JSON parser (no body) is signed over the empty body.
+      app.addHook('preValidation', (request, _reply, done) => {
+        if (request.method !== 'POST' || request.signatureChecked) {
+          done();
+          return;
+        }
+        const verdict = verifySignature(secret, Buffer.alloc(0), request.headers['x-terrafix-signature']);
+        if (verdict === 'valid') done();
+        else done(unauthorized(verdict));
+      });
+    }
     // Callback hooks, not async ones (an async hook costs a promise per request), and onSend rather than
     // onResponse: an onResponse hook makes fastify attach finish/error listeners to every response, which
     // cost more than the rest of the hook work. The duration therefore ends when the answer is handed over.
@@ -138,7 +175,7 @@ export function apiServerApp(runtime: ApiRuntime, drain = new HttpDrain()): Fast
         return reply
           .code(204)
           .header('access-control-allow-methods', allow ?? 'GET, POST, OPTIONS')
-          .header('access-control-allow-headers', 'content-type, prefer')
+          .header('access-control-allow-headers', 'content-type, prefer, x-terrafix-signature')
           .header('access-control-max-age', '600')
           .send();
       }

@@ -2,7 +2,8 @@ import { composeSimulated } from '../composition/simulated.js';
 import type { ApiServerConfig } from '../config/api-server.js';
 import { createLogger, type Logger } from '../observability/logger.js';
 import { PipelineMetrics } from '../observability/pipeline-metrics.js';
-import { TerraFixError } from '../pipeline/errors.js';
+import type { RealOverrides } from '../composition/real.js';
+import type { Env } from '../config/load.js';
 import type { Sleep } from '../pipeline/retry.js';
 import { createApiRuntime } from './runtime.js';
 import type { ApiRuntime } from './runtime-types.js';
@@ -12,23 +13,23 @@ export interface RuntimeOverrides {
   logger?: Logger;
   redisKeyPrefix?: string;
   sleep?: Sleep;
+  /** Real mode: the fakes' endpoints and test timings for the adapters. */
+  real?: RealOverrides;
 }
 
 /**
- * The API server's runtime for `config`'s mode. Mock mode composes the simulated services. Without mock mode it
- * refuses: the API server's real mode (composeReal behind the runtime) is still to come.
+ * The API server's runtime for `config`'s mode. Mock mode composes the simulated services. Real mode (loaded on
+ * use, see real-runtime.ts) reads the rest of its settings from `env`: the shared queue's and, when this process
+ * works the queue, the adapters' variables.
  */
 export async function createRuntimeForConfig(
   config: ApiServerConfig,
   overrides: RuntimeOverrides = {},
+  env: Env = {},
 ): Promise<ApiRuntime> {
   if (!config.mockMode) {
-    throw new TerraFixError(
-      'TFX_CONFIG',
-      'the API server does not run real mode yet (terrafix process-once does); ' +
-        'set TERRAFIX_MOCK_MODE=true to run the pipeline on simulated services',
-      { category: 'config', field: 'TERRAFIX_MOCK_MODE' },
-    );
+    const { createRealRuntime } = await import('./real-runtime.js');
+    return createRealRuntime(config, env, overrides);
   }
   const logger = overrides.logger ?? createLogger(config.logLevel);
   const metrics = new PipelineMetrics();

@@ -4,6 +4,7 @@ import type { PipelineComposition } from '../composition/pipeline.js';
 import type { ApiServerConfig } from '../config/api-server.js';
 import type { PipelineMetrics } from '../observability/pipeline-metrics.js';
 import { TerraFixError, toTerraFixError } from '../pipeline/errors.js';
+import type { Failure } from '../pipeline/failure.js';
 import type { ProcessResult } from '../pipeline/outcome.js';
 import { MemoryJobQueue } from '../queue/memory-queue.js';
 import type { JobQueue } from '../queue/port.js';
@@ -14,14 +15,32 @@ import type { MockControls } from '../contracts/mock-controls.js';
 import type { ApiRuntime } from './runtime-types.js';
 
 /** Runs one queued failure through the pipeline; what a queue implementation calls for each job. */
-export type QueuedFailureHandler = (payload: QueuedFailure) => Promise<ProcessResult>;
+export type QueuedFailureHandler = (
+  payload: QueuedFailure,
+  jobId?: string,
+  job?: JobRun,
+) => Promise<ProcessResult>;
+
+/** What a shared queue knows of a job's run: `resumed` after a stalled run of a dead process was put back. */
+export interface JobRun {
+  resumed: boolean;
+}
+
+/**
+ * The composition a runtime stands on. Mock mode and a real-mode worker bring the whole pipeline; a real-mode intake
+ * that only enqueues for `serve` brings the state store alone (and a queue that runs nothing here).
+ */
+export type RuntimeComposition = Pick<PipelineComposition, 'state' | 'stateBackend' | 'close'> &
+  Partial<Pick<PipelineComposition, 'pipeline' | 'parser' | 'terraform'>>;
 
 export interface ApiRuntimeParts {
   config: ApiServerConfig;
   logger: Logger;
   /** The pipeline's metrics; the runtime adds the intake metrics to their registry. */
   metrics: PipelineMetrics;
-  composition: PipelineComposition;
+  composition: RuntimeComposition;
+  /** What one job runs; default: the composition's pipeline (a real-mode worker puts the PR caps in front). */
+  run?: (failure: Failure, signal: AbortSignal, job?: JobRun) => Promise<ProcessResult>;
   /** The queue in front of the pipeline; default: the in-memory queue sized by `config.queue`. */
   queue?: (
     handler: QueuedFailureHandler,
@@ -45,8 +64,16 @@ export async function createApiRuntime(parts: ApiRuntimeParts): Promise<ApiRunti
   // Every retry backoff and injected delay of every running job listens on this one signal (each removes its
   // listener when done): hundreds at once are expected, not a leak, so no MaxListenersExceededWarning.
   setMaxListeners(0, shutdown.signal);
-  const handler: QueuedFailureHandler = (payload) =>
-    composition.pipeline.process(failureOf(payload), { signal: shutdown.signal });
+  const { pipeline, parser, terraform } = composition;
+  const run =
+    parts.run ??
+    ((failure: Failure, signal: AbortSignal) => {
+      if (pipeline === undefined)
+        throw new TerraFixError('TFX_INTERNAL', 'this runtime runs no pipeline', { category: 'permanent' });
+      return pipeline.process(failure, { signal });
+    });
+  const handler: QueuedFailureHandler = (payload, _jobId, job) =>
+    run(failureOf(payload), shutdown.signal, job);
   // process() never throws; this keeps a bug from losing an accepted job's answer.
   const onError = (error: unknown, payload: QueuedFailure): ProcessResult => {
     const e = toTerraFixError(error);
@@ -67,7 +94,7 @@ export async function createApiRuntime(parts: ApiRuntimeParts): Promise<ApiRunti
       onError,
     });
   metrics.trackQueue(() => queue.stats());
-  await composition.parser.warmUp();
+  await parser?.warmUp();
   let closing: Promise<void> | undefined;
   return {
     config,
@@ -79,10 +106,11 @@ export async function createApiRuntime(parts: ApiRuntimeParts): Promise<ApiRunti
     state: composition.state,
     mock: parts.mock?.(queue),
     stateBackend: composition.stateBackend,
-    terraform: () => composition.terraform.status(),
+    terraform: () => terraform?.status() ?? { state: 'off' },
     parseCache: () => {
-      const s = composition.parser.stats();
-      return { enabled: composition.parser.cacheEnabled, hits: s.hits, misses: s.misses, entries: s.entries };
+      if (parser === undefined) return { enabled: false, hits: 0, misses: 0, entries: 0 };
+      const s = parser.stats();
+      return { enabled: parser.cacheEnabled, hits: s.hits, misses: s.misses, entries: s.entries };
     },
     close() {
       closing ??= (async () => {

@@ -3,7 +3,8 @@ import type { ApiServerConfig } from '../config/api-server.js';
 import { TerraFixError } from '../pipeline/errors.js';
 import { buildApiServer } from './build.js';
 import { HttpDrain } from './http-drain.js';
-import { createRuntimeForConfig } from './runtime-for-config.js';
+import type { Env } from '../config/load.js';
+import { createRuntimeForConfig, type RuntimeOverrides } from './runtime-for-config.js';
 import type { ApiRuntime } from './runtime-types.js';
 
 /** How often idle sockets are closed during a drain. */
@@ -21,8 +22,11 @@ export interface RunningServer {
 }
 
 /** Starts the API server for `config`'s mode (see createRuntimeForConfig) and listens. */
-export async function startApiServer(config: ApiServerConfig): Promise<RunningServer> {
-  const runtime = await createRuntimeForConfig(config);
+export async function startApiServer(
+  config: ApiServerConfig,
+  options: { env?: Env; overrides?: RuntimeOverrides } = {},
+): Promise<RunningServer> {
+  const runtime = await createRuntimeForConfig(config, options.overrides, options.env);
   const drain = new HttpDrain();
   const app = await buildApiServer(runtime, drain);
   try {

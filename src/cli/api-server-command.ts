@@ -4,7 +4,10 @@ import { startApiServer } from '../api-server/server.js';
 import type { Env } from '../config/load.js';
 import { installGracefulShutdown } from './shutdown.js';
 
-/** `terrafix api-server`: the webhook intake (mock mode: simulated services) on TERRAFIX_API_PORT (8081). */
+/**
+ * `terrafix api-server`: the webhook intake on TERRAFIX_API_PORT (8081). Mock mode: simulated services. Real mode:
+ * signed webhooks onto the shared queue (TERRAFIX_WEBHOOK_SECRET required), worked here with TERRAFIX_API_PROCESS.
+ */
 export function apiServerCommand(program: Command, env: Env): void {
   program
     .command('api-server')
@@ -21,10 +24,16 @@ export function apiServerCommand(program: Command, env: Env): void {
         ...(options.port === undefined ? {} : { TERRAFIX_API_PORT: options.port }),
         ...(options.host === undefined ? {} : { TERRAFIX_API_HOST: options.host }),
       });
-      const server = await startApiServer(config);
+      const server = await startApiServer(config, { env });
       const { logger } = server.runtime;
       logger.info(
-        { url: server.url, mockMode: config.mockMode, stateStore: server.runtime.stateBackend },
+        {
+          url: server.url,
+          mockMode: config.mockMode,
+          stateStore: server.runtime.stateBackend,
+          signed: config.webhookSecret !== undefined,
+          processJobs: config.mockMode || config.processJobs,
+        },
         'API server listening',
       );
       void installGracefulShutdown(() => server.stop(), logger, { timeoutMs: config.shutdownTimeoutMs });

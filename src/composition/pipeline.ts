@@ -66,9 +66,9 @@ export interface PipelineComposition {
 }
 
 /** Claims older than this are taken to belong to a crashed worker and may be taken again. */
-const CLAIM_LEASE_SECONDS = 900;
+export const CLAIM_LEASE_SECONDS = 900;
 /** Attempts a retryable failure gets across resubmissions before it stays failed. */
-const MAX_ATTEMPTS = 3;
+export const MAX_ATTEMPTS = 3;
 
 /** Builds the shared parts from `config` and runs the pipeline over `adapters`. */
 export function composePipeline(

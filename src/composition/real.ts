@@ -12,10 +12,13 @@ import {
 import { GitRepoCheckout } from '../adapters/git/index.js';
 import { GitHubPublisher } from '../adapters/github/index.js';
 import { MappedRepoResolver } from '../adapters/repo-mapping/resolver.js';
-import { createVanta, type Vanta, type VantaDeps } from '../adapters/vanta/index.js';
+import { createVanta, type SharedTokenStore, type Vanta, type VantaDeps } from '../adapters/vanta/index.js';
 import type { RealAdaptersConfig } from '../config/real-mode.js';
+import { FaultInjector, withFaults } from '../faults/index.js';
+import type { FaultConfig, FaultKind } from '../faults/profile.js';
 import type { AdapterMetrics } from '../observability/adapter-metrics.js';
 import type { FixGenerator } from '../pipeline/ports.js';
+import type { ExternalStage } from '../pipeline/stages.js';
 import { createPlaybookGenerator, playbooksThenModel } from '../playbooks/generator.js';
 import {
   composePipeline,
@@ -25,11 +28,18 @@ import {
   type PipelineEnvironment,
 } from './pipeline.js';
 
-export interface RealConfig extends PipelineConfig, RealAdaptersConfig {}
+export interface RealConfig extends PipelineConfig, RealAdaptersConfig {
+  /** TERRAFIX_FAULT_PROFILE: latency and faults injected in front of the real adapters (harness, chaos). */
+  faults?: FaultConfig | undefined;
+}
 
 export interface RealEnvironment extends PipelineEnvironment {
   /** Counters of what the adapters retry on their own; absent: not counted. */
   adapterMetrics?: AdapterMetrics;
+  /** Where replicas share one Vanta token (the service's Redis); absent: this process mints its own. */
+  vantaToken?: SharedTokenStore;
+  /** Called for every fault TERRAFIX_FAULT_PROFILE injects (metrics count them). */
+  onInjected?: (stage: ExternalStage, kind: FaultKind) => void;
 }
 
 /** Seams for tests, the bench, dry runs and later features; production passes none. */
@@ -65,6 +75,7 @@ export function composeReal(
     logger,
     ...(env.sleep === undefined ? {} : { sleep: env.sleep }),
     ...(adapterMetrics === undefined ? {} : { observer: adapterMetrics.vanta.observer }),
+    ...(env.vantaToken === undefined ? {} : { sharedToken: env.vantaToken }),
     ...overrides.vanta,
   });
   const { github } = config;
@@ -108,7 +119,12 @@ export function composeReal(
     generator,
     publisher,
   };
-  const shared = composePipeline(config, overrides.adapters?.(adapters) ?? adapters, env);
+  const chosen = overrides.adapters?.(adapters) ?? adapters;
+  const shared = composePipeline(
+    config,
+    config.faults === undefined ? chosen : withAdapterFaults(chosen, new FaultInjector(config.faults), env),
+    env,
+  );
   return {
     ...shared,
     vanta,
@@ -119,5 +135,24 @@ export function composeReal(
       bedrock.close();
       await shared.close();
     },
+  };
+}
+
+/** The fault decorator in front of each external call, as mock mode has it (the resolver is a lookup, no call). */
+function withAdapterFaults(
+  adapters: PipelineAdapters,
+  injector: FaultInjector,
+  env: RealEnvironment,
+): PipelineAdapters {
+  const options = {
+    ...(env.sleep === undefined ? {} : { sleep: env.sleep }),
+    ...(env.onInjected === undefined ? {} : { onInjected: env.onInjected }),
+  };
+  return {
+    source: withFaults(adapters.source, 'fetch_vanta', injector, options),
+    resolver: adapters.resolver,
+    checkout: withFaults(adapters.checkout, 'clone_repo', injector, options),
+    generator: withFaults(adapters.generator, 'bedrock_inference', injector, options),
+    publisher: withFaults(adapters.publisher, 'create_pr', injector, options),
   };
 }

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { type FaultConfig, faultConfigSchema } from '../faults/profile.js';
+import { TerraFixError } from '../pipeline/errors.js';
 import { envBoolean, envInt, envLogLevel, envNumber, envRedisUrl } from './env-parsers.js';
 import { type Env, loadEnv } from './load.js';
 
@@ -27,12 +29,29 @@ export const apiServerEnvSchema = z.object({
   TERRAFIX_STATE_STORE_DEADLINE_MS: envInt(0, 3_600_000).default(180_000),
   REDIS_URL: envRedisUrl.optional(),
   STATE_RETENTION_DAYS: envInt(1, 3650).default(7),
-  TERRAFIX_MEMORY_STATE_MAX: envInt(1, 100_000_000).default(100_000),
+  TERRAFIX_MEMORY_STATE_MAX: envInt(1, 100_000_000).default(25_000),
   LOG_LEVEL: envLogLevel.default('info'),
   TERRAFIX_TERRAFORM_VALIDATE: z.enum(['auto', 'off', 'required']).default('auto'),
   TERRAFIX_TERRAFORM_PLUGIN_DIR: z.string().trim().min(1).optional(),
   TERRAFIX_TERRAFORM_CONCURRENCY: envInt(1, 64).default(2),
   PATH: z.string().optional(),
+  /** HMAC-SHA256 key of signed webhooks: required outside mock mode, enforced in mock mode too when set. */
+  TERRAFIX_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').max(4096).optional(),
+  /** Real mode: this process also runs the pipeline on the shared queue (otherwise it only enqueues). */
+  TERRAFIX_API_PROCESS: envBoolean.default(false),
+  /** Real mode: a fault profile (JSON, as `stages` of POST /configure) injected in front of the real adapters. */
+  TERRAFIX_FAULT_PROFILE: z
+    .string()
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be JSON such as {"stages":{"create_pr":{...}}}' });
+        return z.NEVER;
+      }
+    })
+    .pipe(faultConfigSchema)
+    .optional(),
 });
 
 export interface ApiServerConfig {
@@ -56,6 +75,12 @@ export interface ApiServerConfig {
   memoryStateMax: number;
   logLevel: z.infer<typeof envLogLevel>;
   terraform: TerraformSettings;
+  /** Key of the webhook signature (`X-TerraFix-Signature: sha256=<hex>`); undefined: requests are not checked. */
+  webhookSecret: string | undefined;
+  /** Real mode: whether the API server also works the shared queue (needs the adapters' variables). */
+  processJobs: boolean;
+  /** Faults injected in front of the real adapters (latency for the harness, chaos in staging). */
+  faults: FaultConfig | undefined;
 }
 
 export interface TerraformSettings {
@@ -131,5 +156,20 @@ export function loadApiServerConfig(env: Env): ApiServerConfig {
     memoryStateMax: e.TERRAFIX_MEMORY_STATE_MAX,
     logLevel: e.LOG_LEVEL,
     terraform: terraformSettings(env, e),
+    webhookSecret: e.TERRAFIX_WEBHOOK_SECRET,
+    processJobs: e.TERRAFIX_API_PROCESS,
+    faults: e.TERRAFIX_FAULT_PROFILE,
   };
+}
+
+/** The webhook secret real mode cannot start without; the error names the variable (never a value). */
+export function requireWebhookSecret(config: ApiServerConfig): string {
+  if (config.webhookSecret !== undefined) return config.webhookSecret;
+  throw new TerraFixError(
+    'TFX_CONFIG',
+    // "VAR is", not "VAR: ...": the CLI's redaction takes `..._SECRET: word` for a secret and hides the word.
+    'invalid configuration: TERRAFIX_WEBHOOK_SECRET is required outside mock mode ' +
+      '(webhooks are authenticated by an HMAC-SHA256 signature with it; at least 16 characters)',
+    { category: 'config', field: 'TERRAFIX_WEBHOOK_SECRET' },
+  );
 }

@@ -5,6 +5,7 @@ export class ServiceMetrics {
   readonly pollCycles: client.Counter<'result'>;
   readonly lastPoll: client.Gauge;
   readonly leader: client.Gauge;
+  readonly pollWait: client.Gauge;
   readonly deferred: client.Counter<'cap'>;
   readonly remediated: client.Counter;
   readonly prsClosed: client.Counter;
@@ -26,6 +27,11 @@ export class ServiceMetrics {
     this.leader = new client.Gauge({
       name: 'terrafix_poller_leader',
       help: '1 while this replica holds the poller lease, 0 otherwise',
+      registers,
+    });
+    this.pollWait = new client.Gauge({
+      name: 'terrafix_poll_wait_seconds',
+      help: 'Wait before the next poll cycle: the interval, or 2x, 4x, 8x it after failed cycles (backoff)',
       registers,
     });
     this.deferred = new client.Counter({

@@ -39,9 +39,16 @@ export interface PipelineDeps {
   pending?: PendingRecords;
 }
 
+export interface ProcessOptions {
+  signal?: AbortSignal;
+  keepDiff?: boolean;
+  /** A run resumed after its worker died (the shared queue's stalled-job check): take over its claim. */
+  takeOver?: boolean;
+}
+
 export interface Pipeline {
   /** Runs one validated failure to an outcome. Never throws: every error becomes a `failed` outcome. */
-  process(failure: Failure, options?: { signal?: AbortSignal; keepDiff?: boolean }): Promise<ProcessResult>;
+  process(failure: Failure, options?: ProcessOptions): Promise<ProcessResult>;
 }
 
 /** One run's mutable bookkeeping. */
@@ -108,6 +115,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     failure: Failure,
     run: Run,
     keepDiff: boolean,
+    takeOver: boolean,
   ): Promise<Omit<ProcessResult, 'key' | 'timings' | 'retries'>> {
     // A pure lookup, so it comes first: an unmapped failure claims nothing, records nothing and costs no Vanta
     // call, and a corrected GITHUB_REPO_MAPPING applies to it at once. Its own outcome, not an error.
@@ -120,7 +128,11 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
     if (deps.pending?.has(run.key) === true)
       return { outcome: { kind: 'skipped_duplicate', status: 'completed', reason: 'completed' } };
     const claim = await stored(run, () =>
-      deps.state.claim(run.key, { test_id: failure.test_id, resource_arn: failure.resource_arn }),
+      deps.state.claim(
+        run.key,
+        { test_id: failure.test_id, resource_arn: failure.resource_arn },
+        { takeOver },
+      ),
     );
     if (!claim.claimed)
       return { outcome: { kind: 'skipped_duplicate', status: claim.status, reason: claim.reason } };
@@ -230,7 +242,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       };
       let partial: Omit<ProcessResult, 'key' | 'timings' | 'retries'>;
       try {
-        partial = await steps(failure, run, options.keepDiff ?? false);
+        partial = await steps(failure, run, options.keepDiff ?? false, options.takeOver === true);
       } catch (thrown) {
         const error = toTerraFixError(thrown);
         await recordFailure(run, error);

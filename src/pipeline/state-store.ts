@@ -54,8 +54,14 @@ export interface StateStore {
   /**
    * Atomically claims the key for processing. Succeeds when no record exists, when the record is failed and
    * retryable with attempts < maxAttempts, or when an in_progress lease has expired. Otherwise reports why not.
+   * `takeOver`: the caller knows the in_progress claim's worker is gone (the shared queue found its job stalled
+   * and handed it over), so its lease, not run out yet, does not hold the key.
    */
-  claim(key: string, meta: { test_id: string; resource_arn: string }): Promise<ClaimResult>;
+  claim(
+    key: string,
+    meta: { test_id: string; resource_arn: string },
+    options?: { takeOver?: boolean },
+  ): Promise<ClaimResult>;
   /** Marks a claimed key completed with its PR URL; refreshes the retention TTL. */
   complete(key: string, result: { pr_url: string }): Promise<void>;
   /** Marks a claimed key failed; the message is cut to 1,000 characters. */

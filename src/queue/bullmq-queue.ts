@@ -1,8 +1,9 @@
 /**
  * JobQueue on BullMQ, shared by replicas through one Redis. The job id is the caller's key (the failure key), so
- * a failure already waiting, delayed or running is not queued twice, by any replica. A job whose result asks for
- * a retry is retried by BullMQ with the one retry policy's backoff; a handler that throws TFX_DEFERRED (a PR cap)
- * moves its job to the delayed set, not counted as an attempt, never dropped. A replica that dies mid-job stops
+ * a failure already waiting, delayed or running is not queued twice, by any replica (one whose job finished is
+ * queued again). A job whose result asks for a retry is retried by BullMQ with the one retry policy's backoff; a
+ * handler that throws TFX_DEFERRED (a PR cap) moves its job to the delayed set, not counted as an attempt, never
+ * dropped. A replica that dies mid-job stops
  * renewing the job's lock, and another replica's stalled-job check puts the job back after the lock runs out.
  *
  * Shared-queue semantics of the port: `limit` bounds jobs waiting in Redis across replicas (checked, not
@@ -33,7 +34,8 @@ export interface BullmqJobQueueOptions<T, R> extends QueueSizing {
   redisUrl: string;
   queueName?: string;
   prefix?: string;
-  handler: (payload: T, jobId: string) => Promise<R>;
+  /** `run.resumed`: the job's previous run stalled (its replica died) and this run takes it over. */
+  handler: (payload: T, jobId: string, run: { resumed: boolean }) => Promise<R>;
   /** Turns a handler throw into a result (as for the in-memory queue). Must not throw itself. */
   onError: (error: unknown, payload: T) => R;
   /** The job id of a payload: the failure key. */
@@ -94,6 +96,9 @@ export class BullmqJobQueue<T, R> implements JobQueue<T, R> {
       },
     });
     this.#queue.on('error', onQueueError);
+    // Every job someone waits on (a sync webhook) listens for the queue's `closing` until it finishes: hundreds at
+    // once are expected, not a leak.
+    this.#queue.setMaxListeners(0);
     if (options.work === false) return;
     const stall = checkStall({ ...DEFAULT_STALL, ...options.stall });
     const random = options.random ?? Math.random;
@@ -126,9 +131,15 @@ export class BullmqJobQueue<T, R> implements JobQueue<T, R> {
       data: payload,
       opts: { jobId: this.#options.jobId(payload) },
     }));
-    // An id that is already waiting, delayed, running or kept as finished is not added again (BullMQ's rule).
-    await this.#queue.addBulk(jobs);
     const ids = jobs.map((job) => job.opts.jobId);
+    // A finished job is kept a while under its id (for get/wait), and BullMQ would not add that id again: a
+    // failure submitted after its job finished (a regression after its PR closed, a run that was skipped) is
+    // new work, so its old job goes first. The state store's claim still stops a second run of settled work.
+    const states = await Promise.all(ids.map((id) => this.#queue.getJobState(id)));
+    const finished = ids.filter((_, i) => states[i] === 'completed' || states[i] === 'failed');
+    await Promise.all(finished.map((id) => this.#queue.remove(id)));
+    // An id that is already waiting, delayed or running is not added again (BullMQ's rule).
+    await this.#queue.addBulk(jobs);
     return { accepted: true, ids };
   }
 
@@ -221,7 +232,7 @@ export class BullmqJobQueue<T, R> implements JobQueue<T, R> {
     this.#running += 1;
     let result: R;
     try {
-      result = await this.#options.handler(job.data, job.id ?? '');
+      result = await this.#options.handler(job.data, job.id ?? '', { resumed: job.stalledCounter > 0 });
     } catch (error) {
       const e = toTerraFixError(error);
       if (e.code === 'TFX_DEFERRED') {

@@ -24,11 +24,15 @@ export interface CappedHandlerDeps {
   onDeferred?: (cap: 'open_per_repo' | 'per_hour') => void;
 }
 
-export function cappedHandler(deps: CappedHandlerDeps): (failure: Failure) => Promise<ProcessResult> {
-  return async (failure) => {
+export function cappedHandler(
+  deps: CappedHandlerDeps,
+): (failure: Failure, jobId: string, run?: { resumed: boolean }) => Promise<ProcessResult> {
+  return async (failure, _jobId, run) => {
+    // A job whose replica died mid-run takes over that run's claim (its lease would hold the key for minutes).
+    const options = { signal: deps.signal, takeOver: run?.resumed === true };
     const repo = deps.resolver.resolve(failure);
     // An unmapped failure opens nothing: the pipeline records it as skipped_unmapped without a place.
-    if (repo === undefined) return deps.pipeline.process(failure, { signal: deps.signal });
+    if (repo === undefined) return deps.pipeline.process(failure, options);
     const repoName = `${repo.owner}/${repo.name}`;
     const key = failureKey(failure);
     const place = await deps.ledger.reserve(repoName, key, deps.caps);
@@ -39,7 +43,7 @@ export function cappedHandler(deps: CappedHandlerDeps): (failure: Failure) => Pr
     }
     let result: ProcessResult;
     try {
-      result = await deps.pipeline.process(failure, { signal: deps.signal });
+      result = await deps.pipeline.process(failure, options);
     } catch (error) {
       if (place.fresh) await deps.ledger.cancel(repoName, key);
       throw error;

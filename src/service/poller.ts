@@ -26,6 +26,7 @@ export interface Watermark<T> {
   changed(tests: readonly T[]): T[];
   remember(test: T): void;
   retain(tests: readonly T[]): void;
+  forget(): void;
 }
 
 export interface LastPoll {
@@ -74,6 +75,15 @@ export class Poller<T extends PolledTest> {
   /** Multiplier of the poll interval before the next cycle (1 after a good cycle, up to 8 after failures). */
   get backoff(): number {
     return this.#errors === 0 ? 1 : Math.min(8, 2 ** this.#errors);
+  }
+
+  /**
+   * This replica (again) leads: the next cycle reads every test. What an earlier term queued may be gone (Redis
+   * restarted without persistence, or another leader's term came in between), and the state store skips what
+   * is settled, so re-reading loses nothing and queues nothing twice.
+   */
+  leading(): void {
+    this.deps.watermark.forget();
   }
 
   /** One cycle; never throws (the result is in `last`). */

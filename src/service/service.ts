@@ -19,16 +19,15 @@ import { EmfCounter, emfLine } from '../observability/emf.js';
 import { createLogger } from '../observability/logger.js';
 import { PipelineMetrics } from '../observability/pipeline-metrics.js';
 import { ServiceMetrics } from '../observability/service-metrics.js';
-import { TerraFixError, toTerraFixError } from '../pipeline/errors.js';
-import { type Failure, failureKey } from '../pipeline/failure.js';
+import { TerraFixError } from '../pipeline/errors.js';
 import type { PipelineObserver } from '../pipeline/observer.js';
-import type { ProcessResult } from '../pipeline/outcome.js';
-import { DEFAULT_RETRY_POLICY, sleep } from '../pipeline/retry.js';
-import { BullmqJobQueue } from '../queue/bullmq-queue.js';
+import { sleep } from '../pipeline/retry.js';
 import { closeRedisClient, createRedisClient } from '../state/redis-client.js';
 import { RedisLeaseStore } from '../state/redis-lease-store.js';
 import { RedisPrLedger } from '../state/redis-pr-ledger.js';
+import { RedisVantaTokenStore } from '../state/redis-vanta-token.js';
 import { cappedHandler } from './capped-handler.js';
+import { createFailureQueue } from './failure-queue.js';
 import { closeLoop } from './close-loop.js';
 import { dryRunTracker, FolderDryRunPublisher } from './dry-run-folder.js';
 import { startHealthServer } from './health-server.js';
@@ -73,6 +72,8 @@ export async function startService(env: Env, overrides: ServiceOverrides = {}): 
     },
   };
   const folder = config.dryRun.enabled ? new FolderDryRunPublisher(config.dryRun.dir) : undefined;
+  const redis = createRedisClient(config.redisUrl);
+  const auth = adapters.vanta.auth;
   const real = composeReal(
     {
       ...api,
@@ -85,6 +86,11 @@ export async function startService(env: Env, overrides: ServiceOverrides = {}): 
       observer,
       adapterMetrics: new AdapterMetrics(metrics.registry),
       redisKeyPrefix: config.redisPrefix,
+      // One Vanta token for all replicas (Vanta keeps one active token per application).
+      ...(auth.kind === 'client_credentials'
+        ? { vantaToken: new RedisVantaTokenStore(redis, config.redisPrefix, auth.clientId) }
+        : {}),
+      onInjected: (stage, kind) => metrics.injectedFaults.inc({ stage, kind }),
     },
     {
       ...overrides.real,
@@ -94,7 +100,6 @@ export async function startService(env: Env, overrides: ServiceOverrides = {}): 
       },
     },
   );
-  const redis = createRedisClient(config.redisUrl);
   const ledger = new RedisPrLedger(redis, config.redisPrefix);
   const shutdown = new AbortController();
   const handle = cappedHandler({
@@ -107,25 +112,7 @@ export async function startService(env: Env, overrides: ServiceOverrides = {}): 
     signal: shutdown.signal,
     onDeferred: (cap) => serviceMetrics.deferred.inc({ cap }),
   });
-  const queue = new BullmqJobQueue<Failure, ProcessResult>({
-    redisUrl: config.redisUrl,
-    prefix: `${config.redisPrefix}bull`,
-    workers: config.workers,
-    limit: config.queueLimit,
-    handler: handle,
-    onError: (error, failure) => failedResult(error, failure),
-    jobId: failureKey,
-    retryOf: (result) =>
-      result.outcome.kind === 'failed' &&
-      (result.outcome.category === 'transient' || result.outcome.category === 'throttled')
-        ? new TerraFixError(result.outcome.code, result.outcome.message, {
-            category: result.outcome.category,
-          })
-        : undefined,
-    retry: DEFAULT_RETRY_POLICY,
-    stall: { lockDurationMs: config.jobLockMs, stalledIntervalMs: Math.max(100, config.jobLockMs / 2) },
-    onQueueError: (error) => logger.warn({ err: { message: error.message } }, 'Shared queue error'),
-  });
+  const queue = createFailureQueue({ config, logger, handler: handle });
   metrics.trackQueue(async () => {
     const c = await queue.counts();
     return { depth: c.waiting, active: (await queue.stats()).active };
@@ -150,6 +137,7 @@ export async function startService(env: Env, overrides: ServiceOverrides = {}): 
     logger,
     onChange: (leader) => {
       serviceMetrics.leader.set(leader ? 1 : 0);
+      if (leader) poller.leading();
       wake.abort(); // a new leader polls at once
     },
   });
@@ -180,6 +168,7 @@ export async function startService(env: Env, overrides: ServiceOverrides = {}): 
     onCycle: (poll) => {
       serviceMetrics.pollCycles.inc({ result: poll.result });
       serviceMetrics.lastPoll.set(Date.parse(poll.at) / 1000);
+      serviceMetrics.pollWait.set((config.pollIntervalMs * poller.backoff) / 1000);
       logger.info({ poll }, 'Poll cycle finished');
     },
   });
@@ -218,6 +207,7 @@ export async function startService(env: Env, overrides: ServiceOverrides = {}): 
               cycles: poller.cycles,
               last_poll: poller.last ?? null,
               interval_seconds: config.pollIntervalMs / 1000,
+              backoff: poller.backoff,
             },
             workers: { concurrency: config.workers, active: (await queue.stats()).active },
           },
@@ -298,15 +288,5 @@ export async function startService(env: Env, overrides: ServiceOverrides = {}): 
       })();
       return stopping;
     },
-  };
-}
-
-function failedResult(error: unknown, failure: Failure): ProcessResult {
-  const e = toTerraFixError(error);
-  return {
-    key: failureKey(failure),
-    outcome: { kind: 'failed', code: e.code, category: e.category, stage: 'record', message: e.message },
-    timings: {},
-    retries: {},
   };
 }

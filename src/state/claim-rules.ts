@@ -10,6 +10,8 @@ export function decideClaim(
   current: StoredFailureState | undefined,
   nowMs: number,
   maxAttempts: number,
+  /** The in_progress claim's worker is known to be gone: its lease does not hold the key. */
+  takeOver = false,
 ): ClaimResult {
   if (current === undefined) return { claimed: true, attempts: 1 };
   const attempts = current.attempts;
@@ -18,7 +20,7 @@ export function decideClaim(
       return { claimed: false, status: 'completed', reason: 'completed' };
     case 'in_progress':
       // A lease that has run out means the worker died: the claim is free again, and the crash counts.
-      if ((current.lease_until ?? 0) > nowMs)
+      if ((current.lease_until ?? 0) > nowMs && !takeOver)
         return { claimed: false, status: 'in_progress', reason: 'in_progress' };
       return { claimed: true, attempts: attempts + 1 };
     case 'failed':

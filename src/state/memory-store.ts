@@ -57,7 +57,7 @@ export class MemoryStateStore implements StateStore {
       maxAttempts: options.maxAttempts,
     };
     this.#now = options.now ?? Date.now;
-    this.#maxEntries = Math.max(1, options.maxEntries ?? 100_000);
+    this.#maxEntries = Math.max(1, options.maxEntries ?? 25_000);
     const interval = options.sweepIntervalMs ?? 60_000;
     if (interval > 0) {
       this.#timer = setInterval(() => this.sweep(), interval);
@@ -83,9 +83,18 @@ export class MemoryStateStore implements StateStore {
     return dropped;
   }
 
-  claim(key: string, meta: { test_id: string; resource_arn: string }): Promise<ClaimResult> {
+  claim(
+    key: string,
+    meta: { test_id: string; resource_arn: string },
+    options: { takeOver?: boolean } = {},
+  ): Promise<ClaimResult> {
     const now = this.#now();
-    const decision = decideClaim(this.#live(key, now)?.state, now, this.#options.maxAttempts);
+    const decision = decideClaim(
+      this.#live(key, now)?.state,
+      now,
+      this.#options.maxAttempts,
+      options.takeOver === true,
+    );
     if (decision.claimed) {
       const iso = new Date(now).toISOString();
       const state: StoredFailureState = {

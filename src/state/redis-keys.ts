@@ -51,6 +51,19 @@ export function prLedgerKeys(prefix: string = DEFAULT_KEY_PREFIX): PrLedgerKeys 
   };
 }
 
+/** Keys of the Vanta token the replicas share (one active token per Vanta application). */
+export interface VantaTokenKeys {
+  /** `{prefix}vanta:token:{client}`: JSON of the token and its renewal time, with a PX expiry. */
+  readonly token: string;
+  /** `{prefix}vanta:token:{client}:mint`: the replica minting right now (SET NX PX). */
+  readonly mint: string;
+}
+
+/** `client` tells Vanta applications apart (a hash of the client id, never the id or secret). */
+export function vantaTokenKeys(prefix: string, client: string): VantaTokenKeys {
+  return { token: `${prefix}vanta:token:${client}`, mint: `${prefix}vanta:token:${client}:mint` };
+}
+
 /** Escapes Redis glob metacharacters so a prefix matches only itself. */
 export function escapeGlob(text: string): string {
   return text.replace(/[*?[\]\\]/g, '\\$&');

@@ -4,7 +4,8 @@
  */
 
 /**
- * KEYS[1] failure key. ARGV: now_ms, now_iso, lease_ms, key_ttl_s, max_attempts, test_id, resource_arn.
+ * KEYS[1] failure key. ARGV: now_ms, now_iso, lease_ms, key_ttl_s, max_attempts, test_id, resource_arn, take_over
+ * (1: an unexpired in_progress lease does not hold the key; its worker is known to be gone).
  * Returns {1, attempts} when claimed, or {0, status, reason}.
  */
 export const CLAIM_SCRIPT = `
@@ -19,7 +20,9 @@ if raw then
     if status == 'completed' then
       return {0, 'completed', 'completed'}
     elseif status == 'in_progress' then
-      if (tonumber(rec.lease_until) or 0) > now then return {0, 'in_progress', 'in_progress'} end
+      if (tonumber(rec.lease_until) or 0) > now and ARGV[8] ~= '1' then
+        return {0, 'in_progress', 'in_progress'}
+      end
       attempts = prev
     elseif status == 'failed' then
       if rec.retryable ~= true then return {0, 'failed', 'failed_permanently'} end

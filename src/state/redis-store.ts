@@ -82,7 +82,11 @@ export class RedisStateStore implements StateStore {
     this.#client.defineCommand(SETTLE_COMMAND, { numberOfKeys: 1, lua: SETTLE_SCRIPT });
   }
 
-  async claim(key: string, meta: { test_id: string; resource_arn: string }): Promise<ClaimResult> {
+  async claim(
+    key: string,
+    meta: { test_id: string; resource_arn: string },
+    options: { takeOver?: boolean } = {},
+  ): Promise<ClaimResult> {
     const now = this.#now();
     const reply = await this.#call(() =>
       this.#script(CLAIM_COMMAND)(
@@ -94,6 +98,7 @@ export class RedisStateStore implements StateStore {
         this.#options.maxAttempts,
         meta.test_id,
         meta.resource_arn,
+        options.takeOver === true ? 1 : 0,
       ),
     );
     return parseClaimReply(reply);

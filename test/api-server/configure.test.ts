@@ -103,11 +103,12 @@ describe('POST /configure', () => {
 });
 
 describe('real mode', () => {
-  it('refuses to start without mock mode and says why', async () => {
+  it('refuses to start without a webhook secret and names the variable (test/api-server/real-mode.test.ts runs it)', async () => {
     const config = loadApiServerConfig({ TERRAFIX_MOCK_MODE: 'false', TERRAFIX_API_PORT: '0' });
     const error = await startApiServer(config).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TerraFixError);
     expect((error as TerraFixError).category).toBe('config');
-    expect((error as TerraFixError).message).toMatch(/TERRAFIX_MOCK_MODE=true/);
+    expect((error as TerraFixError).field).toBe('TERRAFIX_WEBHOOK_SECRET');
+    expect((error as TerraFixError).message).toMatch(/TERRAFIX_WEBHOOK_SECRET is required outside mock mode/);
   });
 });

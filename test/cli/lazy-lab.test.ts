@@ -7,6 +7,7 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleCli } from '../support/cli-bundle.js';
+import { connectTestRedis, deleteKeysWithPrefix, randomKeyPrefix, REDIS_URL } from '../support/redis.js';
 
 const LAB_LIBRARIES = [
   '/node_modules/chart.js/',
@@ -39,6 +40,7 @@ async function modulesLoadedBy(
   args: string[],
   until: (stdout: () => string, exited: Promise<unknown>) => Promise<unknown>,
   name: string,
+  extraEnv: Record<string, string> = {},
 ): Promise<string[]> {
   const log = join(dir, `${name}.log`);
   await writeFile(log, '');
@@ -49,6 +51,7 @@ async function modulesLoadedBy(
       TERRAFIX_MOCK_MODE: 'true',
       TERRAFIX_TERRAFORM_VALIDATE: 'off',
       LOG_LEVEL: 'info',
+      ...extraEnv,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -81,6 +84,40 @@ describe('the CLI loads lab code lazily', () => {
     for (const library of LAB_LIBRARIES) expect(loaded(modules, library), library).toBe(false);
     for (const library of REAL_MODE_LIBRARIES) expect(loaded(modules, library), library).toBe(false);
   });
+
+  it(
+    'serves `api-server` in real mode as an intake with BullMQ but without the AWS SDK or Octokit',
+    { timeout: 60_000 },
+    async () => {
+      const prefix = randomKeyPrefix();
+      try {
+        const modules = await modulesLoadedBy(
+          ['api-server', '--port', '0'],
+          async (stdout) => {
+            await expect
+              .poll(() => /"url":"(http[^"]+)"/.exec(stdout())?.[1], { timeout: 30_000 })
+              .toBeDefined();
+            const url = /"url":"(http[^"]+)"/.exec(stdout())?.[1] ?? '';
+            expect((await fetch(`${url}/ready`)).status).toBe(200);
+          },
+          'api-server-real',
+          {
+            TERRAFIX_MOCK_MODE: 'false',
+            TERRAFIX_WEBHOOK_SECRET: 'lazy-lab-webhook-secret-01',
+            REDIS_URL,
+            TERRAFIX_REDIS_PREFIX: prefix,
+          },
+        );
+        expect(loaded(modules, '/node_modules/bullmq/')).toBe(true);
+        expect(loaded(modules, '/node_modules/@aws-sdk/'), '@aws-sdk').toBe(false);
+        expect(loaded(modules, '/node_modules/@octokit/'), '@octokit').toBe(false);
+      } finally {
+        const redis = await connectTestRedis();
+        await deleteKeysWithPrefix(redis, prefix);
+        redis.disconnect();
+      }
+    },
+  );
 
   it('loads them for `report` (so the check above can fail)', { timeout: 60_000 }, async () => {
     const modules = await modulesLoadedBy(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadApiServerConfig } from '../../src/config/api-server.js';
+import { loadApiServerConfig, requireWebhookSecret } from '../../src/config/api-server.js';
 import type { Env } from '../../src/config/load.js';
 import { TerraFixError } from '../../src/pipeline/errors.js';
 
@@ -31,10 +31,50 @@ describe('loadApiServerConfig', () => {
       stateStoreDeadlineMs: 180_000,
       redisUrl: undefined,
       retentionSeconds: 7 * 86_400,
-      memoryStateMax: 100_000,
+      memoryStateMax: 25_000,
       logLevel: 'info',
       terraform: { mode: 'auto', concurrency: 2, path: undefined, env: {} },
+      webhookSecret: undefined,
+      processJobs: false,
+      faults: undefined,
     });
+  });
+
+  it('reads the webhook secret, the worker switch and a fault profile for real mode', () => {
+    const config = loadApiServerConfig({
+      TERRAFIX_WEBHOOK_SECRET: 'a-webhook-secret-of-some-length',
+      TERRAFIX_API_PROCESS: 'true',
+      TERRAFIX_FAULT_PROFILE: '{"seed":7,"stages":{"create_pr":{"latency":{"kind":"fixed","ms":25}}}}',
+    });
+    expect(config.webhookSecret).toBe('a-webhook-secret-of-some-length');
+    expect(config.processJobs).toBe(true);
+    expect(config.faults?.seed).toBe(7);
+    expect(config.faults?.stages.create_pr?.latency).toEqual({ kind: 'fixed', ms: 25 });
+    expect(requireWebhookSecret(config)).toBe('a-webhook-secret-of-some-length');
+  });
+
+  it('requires TERRAFIX_WEBHOOK_SECRET by name where real mode starts, and never echoes a short one', () => {
+    const missing = (() => {
+      try {
+        requireWebhookSecret(loadApiServerConfig({}));
+      } catch (error) {
+        return error as TerraFixError;
+      }
+      throw new Error('expected a missing secret to be refused');
+    })();
+    expect(missing.code).toBe('TFX_CONFIG');
+    expect(missing.field).toBe('TERRAFIX_WEBHOOK_SECRET');
+    expect(missing.message).toContain('TERRAFIX_WEBHOOK_SECRET');
+    const short = configError({ TERRAFIX_WEBHOOK_SECRET: 'tiny-s3cret' });
+    expect(short.field).toBe('TERRAFIX_WEBHOOK_SECRET');
+    expect(short.message).not.toContain('tiny-s3cret');
+  });
+
+  it('names TERRAFIX_FAULT_PROFILE when it is not JSON or not a fault profile', () => {
+    expect(configError({ TERRAFIX_FAULT_PROFILE: '{nope' }).field).toBe('TERRAFIX_FAULT_PROFILE');
+    const unknown = configError({ TERRAFIX_FAULT_PROFILE: '{"stages":{"create_pull":{}}}' });
+    expect(unknown.field).toBe('TERRAFIX_FAULT_PROFILE');
+    expect(unknown.message).toContain('create_pull');
   });
 
   it('reads every variable it knows', () => {

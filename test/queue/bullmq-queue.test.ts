@@ -85,6 +85,15 @@ describe('BullmqJobQueue', () => {
     expect(calls).toBe(1);
   });
 
+  it('queues a key again once its job has finished (a regression is new work)', async () => {
+    let runs = 0;
+    const queue = makeQueue((p) => Promise.resolve(`run${++runs}:${p.key}`));
+    await queue.submit([{ key: 'again' }]);
+    expect(await queue.wait('again')).toBe('run1:again');
+    expect(await queue.submit([{ key: 'again' }])).toEqual({ accepted: true, ids: ['again'] });
+    await expect.poll(async () => (await queue.get('again'))?.result, { timeout: 10_000 }).toBe('run2:again');
+  });
+
   it('retries a result that asks for it, with the retry policy, and completes with the last result', async () => {
     const attempts: number[] = [];
     const queue = makeQueue(

@@ -148,6 +148,20 @@ export function stateStoreContract(name: string, makeStore: MakeStore): void {
       expect(await store.claim('k1', META)).toMatchObject({ claimed: false, reason: 'in_progress' });
     });
 
+    it('lets a run resumed after its worker died take over an unexpired claim (takeOver), counting the attempt', async () => {
+      const store = await open({ claimLeaseSeconds: 900 });
+      await store.claim('k1', META);
+      clock.advance(5_000);
+      expect(await store.claim('k1', META)).toMatchObject({ claimed: false, reason: 'in_progress' });
+      expect(await store.claim('k1', META, { takeOver: true })).toEqual({ claimed: true, attempts: 2 });
+      // Taking over never reopens what is settled.
+      await store.complete('k1', { pr_url: 'https://github.com/acme/infra/pull/9' });
+      expect(await store.claim('k1', META, { takeOver: true })).toMatchObject({
+        claimed: false,
+        reason: 'completed',
+      });
+    });
+
     it('drops the previous error when a retry completes', async () => {
       const store = await open();
       await store.claim('k1', META);

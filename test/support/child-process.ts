@@ -66,9 +66,13 @@ export async function startChild(
   env: Record<string, string>,
   args: string[] = [],
 ): Promise<Child> {
-  const file = await bundle(entry);
+  return spawnChild(await bundle(entry), args, { ...process.env, ...env });
+}
+
+/** Runs `node file ...args` with exactly `env` (nothing inherited), its stdout split into awaitable lines. */
+export function spawnChild(file: string, args: string[], env: NodeJS.ProcessEnv): Child {
   const child = spawn(process.execPath, [file, ...args], {
-    env: { ...process.env, ...env },
+    env,
     cwd: process.cwd(),
     stdio: ['ignore', 'pipe', 'pipe'],
   });

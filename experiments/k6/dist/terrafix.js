@@ -459,10 +459,11 @@ function requestGenerator(mix, seed, failedAt, table2 = bodyTable(mix, failedAt)
   };
 }
 
-// experiments/signature.ts
+// src/contracts/webhook-signature.ts
 var SIGNATURE_HEADER = "X-TerraFix-Signature";
+var SIGNATURE_PREFIX = "sha256=";
 function signatureValue(hexDigest) {
-  return `sha256=${hexDigest}`;
+  return `${SIGNATURE_PREFIX}${hexDigest}`;
 }
 
 // experiments/k6/options.ts

@@ -14,6 +14,7 @@ import { noopVantaObserver, type VantaObserver } from './observer.js';
 import { type Clock, SlidingWindowLimiter, systemClock } from './rate-limiter.js';
 import { type TestFilters, VantaReader } from './reader.js';
 import type { SeverityMap } from './severity.js';
+import type { SharedTokenStore } from './shared-token.js';
 import {
   type AccessTokenProvider,
   ClientCredentialsProvider,
@@ -50,6 +51,8 @@ export interface VantaDeps {
   random?: () => number;
   fetch?: Fetch;
   pageSize?: number;
+  /** Where replicas share one token (the service's Redis); absent: this process mints its own. */
+  sharedToken?: SharedTokenStore;
 }
 
 export interface Vanta {
@@ -83,6 +86,7 @@ export function createVanta(settings: VantaSettings, deps: VantaDeps): Vanta {
           { clientId: settings.auth.clientId, clientSecret: settings.auth.clientSecret },
           transport,
           new SlidingWindowLimiter(MINTS_PER_MINUTE, 60_000, clock, sleep),
+          deps.sharedToken,
         );
   const limiter = new SlidingWindowLimiter(settings.rateLimitPerMinute, 60_000, clock, sleep);
   const client = new VantaClient(transport, auth, limiter, deps.pageSize ?? MAX_PAGE_SIZE);
@@ -107,5 +111,6 @@ export function createVanta(settings: VantaSettings, deps: VantaDeps): Vanta {
 
 export type { VantaObserver, SkipReason, VantaEndpoint } from './observer.js';
 export { TestRunWatermark } from './test-run-watermark.js';
+export type { SharedToken, SharedTokenStore } from './shared-token.js';
 export type { TestFailures, TestFilters } from './reader.js';
 export type { VantaTest, VantaEntity } from './wire.js';

@@ -22,6 +22,11 @@ export class TestRunWatermark {
       this.#seen.set(test.id, test.lastTestRunDate);
   }
 
+  /** Forgets every test: the next poll reads them all (a new leader cannot know what the queue still holds). */
+  forget(): void {
+    this.#seen.clear();
+  }
+
   /** Forgets tests that no longer need attention (a test failing again later is read again). */
   retain(tests: readonly VantaTest[]): void {
     const ids = new Set(tests.map((test) => test.id));

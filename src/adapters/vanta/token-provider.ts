@@ -3,13 +3,15 @@
  * token and fails the requests still using it (protocols.md §1.2). So concurrent callers share one token and one
  * in-flight mint; the token is renewed a minute before it expires, and a 401 leads to at most one re-mint per
  * request. Mints have their own limiter: the token endpoint allows 5 per minute. A failed mint fails the requests
- * waiting for it; their retry policy (the client's, or the pipeline's) tries again with a new mint.
+ * waiting for it; their retry policy (the client's, or the pipeline's) tries again with a new mint. With a shared
+ * store (shared-token.ts) replicas use one token: a replica adopts the one in the store and mints only under its lock.
  */
 import { TerraFixError } from '../../pipeline/errors.js';
 import { untilAborted } from './abort.js';
 import { errorForStatus, parseRetryAfterMs } from './http-errors.js';
 import { exchange } from './http.js';
 import type { SlidingWindowLimiter } from './rate-limiter.js';
+import { obtainShared, type SharedTokenStore } from './shared-token.js';
 import { type VantaTransport, urlFor } from './transport.js';
 import { tokenResponseSchema } from './wire.js';
 
@@ -58,6 +60,8 @@ export class ClientCredentialsProvider implements AccessTokenProvider {
     private readonly credentials: { clientId: string; clientSecret: string },
     private readonly transport: VantaTransport,
     private readonly mintLimiter: SlidingWindowLimiter,
+    /** Where replicas share one token; absent: this process mints its own. */
+    private readonly shared?: SharedTokenStore,
   ) {}
 
   async token(signal?: AbortSignal): Promise<string> {
@@ -72,25 +76,42 @@ export class ClientCredentialsProvider implements AccessTokenProvider {
     // Another caller already replaced the rejected token: use theirs instead of revoking it with a new mint.
     if (held !== undefined && held.value !== token) return held.value;
     if (held?.value === token) this.#held = undefined;
-    return (await untilAborted(this.#mint(), signal)).value;
+    return (await untilAborted(this.#mint(token), signal)).value;
   }
 
   /**
    * Joins the mint in flight, or starts the one mint every concurrent caller waits for. The shared mint takes no
    * caller's signal (one caller giving up must not fail the others); each caller stops waiting on its own signal.
    */
-  #mint(): Promise<Held> {
-    this.#minting ??= this.#mintOnce().finally(() => {
+  #mint(rejected?: string): Promise<Held> {
+    this.#minting ??= this.#obtain(rejected).finally(() => {
       this.#minting = undefined;
     });
     return this.#minting;
+  }
+
+  /** The shared token when there is one (never `rejected`), else a fresh one. */
+  async #obtain(rejected: string | undefined): Promise<Held> {
+    const { transport, shared } = this;
+    const held =
+      shared === undefined
+        ? await this.#mintOnce()
+        : await obtainShared(shared, {
+            mint: () => this.#mintOnce(),
+            now: () => transport.clock.now(),
+            sleep: transport.sleep,
+            rejected,
+            waitMs: transport.timeoutMs + 1_000,
+            logger: transport.logger,
+          });
+    this.#held = held;
+    return held;
   }
 
   /** One token request. Not retried here: the request that needed the token is retried as a whole (no stacking). */
   async #mintOnce(): Promise<Held> {
     const { transport } = this;
     const held = await this.#request();
-    this.#held = held;
     transport.observer.tokenMinted();
     transport.logger.debug({ renewAt: new Date(held.renewAt).toISOString() }, 'Vanta token minted');
     return held;

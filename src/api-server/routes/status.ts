@@ -58,8 +58,15 @@ export function statusRoutes(app: FastifyInstance, runtime: ApiRuntime): void {
     if (clearState) await runtime.state.clear();
     return { message: 'Stats reset', state_cleared: clearState };
   };
-  app.post('/stats/reset', async (request) => {
+  app.post('/stats/reset', async (request, reply) => {
     const body = parseOrThrow(resetBody, request.body ?? undefined, 'reset request');
+    // Outside mock mode the state store is the service's shared record of every failure: not for an HTTP call.
+    if (body?.clear_state === true && runtime.mock === undefined) {
+      return reply.code(403).send({
+        error: 'clear_state is only available in mock mode (TERRAFIX_MOCK_MODE=true)',
+        code: 'TFX_FORBIDDEN',
+      });
+    }
     return reset(body?.clear_state ?? false);
   });
   // The product guide resets with a plain `curl` (GET); kept for that line, counters only.

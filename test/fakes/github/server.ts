@@ -69,6 +69,13 @@ export interface FakeGitHub {
   /** Closes a pull request as a reviewer would (optionally as merged). */
   closePull(owner: string, name: string, number: number, options?: { merged?: boolean }): void;
   inject(fault: Fault): void;
+  /**
+   * Requests matching `match` wait until the returned function is called (a slow GitHub, to catch a job mid-run).
+   * A held request whose client has gone away by then (a killed replica) is dropped, never carried out.
+   */
+  hold(match: Omit<Fault, 'reply' | 'times'>): () => void;
+  /** Requests waiting on a hold right now. */
+  held(): number;
   /** Faults still waiting to fire. */
   pendingFaults(): number;
   close(): Promise<void>;
@@ -108,6 +115,8 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
   const now = options.now ?? Date.now;
   const calls: CallRecord[] = [];
   const faults: { fault: Fault; left: number }[] = [];
+  const holds: { match: Fault; gate: Promise<void> }[] = [];
+  let heldNow = 0;
   let remaining = 5000;
   let baseUrl = '';
 
@@ -201,6 +210,18 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     };
     calls.push(record);
     const body = await readBody(req);
+
+    const gates = holds.filter((h) => matches(h.match, kind, method, path)).map((h) => h.gate);
+    if (gates.length > 0) {
+      heldNow++;
+      const gone = new Promise<'gone'>((resolve) => req.socket.once('close', () => resolve('gone')));
+      const outcome = await Promise.race([Promise.all(gates), gone]);
+      heldNow--;
+      if (outcome === 'gone' || req.socket.destroyed) {
+        record.status = -1;
+        return;
+      }
+    }
 
     const fault = takeFault(kind, method, path);
     if (fault !== undefined) {
@@ -325,6 +346,20 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       faults.push({ fault, left: fault.times ?? 1 });
     },
     pendingFaults: () => faults.reduce((n, f) => n + f.left, 0),
+    hold(match) {
+      let release!: () => void;
+      const entry = {
+        match: { ...match, reply: { kind: 'reset' as const } },
+        gate: new Promise<void>((r) => (release = r)),
+      };
+      holds.push(entry);
+      return () => {
+        const at = holds.indexOf(entry);
+        if (at >= 0) holds.splice(at, 1);
+        release();
+      };
+    },
+    held: () => heldNow,
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

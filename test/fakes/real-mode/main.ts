@@ -8,6 +8,9 @@
  *   --token T           the GitHub token that may write (default ghp_localtoken)
  *   --vanta-port N --github-port N --bedrock-port N   (default 0: any free port)
  *   --rate-limit N      fake Vanta's requests per minute (default 1000)
+ *   --hold              every failing test starts passing (status OK) until a line `release` arrives on stdin,
+ *                       which restores their statuses and prints `RELEASED <epoch ms>` (a benchmark starts every
+ *                       replica first, then releases the failures to all of them at once)
  * Fake Bedrock answers like a model (model-like.ts). The first stdout line is `READY {json of the URLs}`.
  */
 import { parseArgs } from 'node:util';
@@ -29,6 +32,7 @@ const { values } = parseArgs({
     'github-port': { type: 'string', default: '0' },
     'bedrock-port': { type: 'string', default: '0' },
     'rate-limit': { type: 'string', default: '1000' },
+    hold: { type: 'boolean', default: false },
   },
 });
 const repos =
@@ -50,6 +54,18 @@ for (const spec of repos) {
   await github.createRepo(owner, name, { files: await filesOf(dir) });
 }
 const bedrock = await startFakeBedrock({ port: Number(values['bedrock-port']), fallback: modelLikeFix });
+if (values.hold) {
+  const held = data.tests.filter((t) => t.status !== 'OK').map((t) => [t, t.status] as const);
+  for (const [test] of held) test.status = 'OK';
+  let buffered = '';
+  process.stdin.on('data', (chunk: Buffer) => {
+    buffered += chunk.toString('utf8');
+    if (!/^release$/m.test(buffered)) return;
+    buffered = '';
+    for (const [test, status] of held) test.status = status;
+    process.stdout.write(`RELEASED ${Date.now()}\n`);
+  });
+}
 const client = data.clients[0];
 process.stdout.write(
   `READY ${JSON.stringify({ vanta: vanta.url, github: github.url, bedrock: bedrock.url })}\n` +

@@ -38,6 +38,8 @@ export interface CallRecord {
   rawPath: string;
   query: Record<string, string>;
   status: number;
+  /** Arrival time (epoch ms, from `now()`). */
+  at: number;
   /** 1-based number of the token the request carried (in mint order); undefined without a known token. */
   token?: number;
   /** Token requests: the client id, grant type and scope sent, and the content type. */
@@ -209,6 +211,7 @@ export class FakeVanta {
       rawPath: url.pathname,
       query: Object.fromEntries(url.searchParams),
       status: 0,
+      at: this.#now(),
     };
     this.calls.push(record);
     const body = method === 'POST' ? await readBody(req) : '';
