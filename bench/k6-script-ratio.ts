@@ -1,8 +1,10 @@
 /**
  * terrafix.js (the project's k6 script, bundled) against a trivial k6 script on the same trivial server: same k6
- * binary, same VU count and length, rounds interleaved (trivial, terrafix, trivial, terrafix, ...). terrafix.js
+ * binary, same VU count and length, rounds interleaved (trivial, trivial with NDJSON, terrafix, ...). terrafix.js
  * runs as the runner runs it (spec file, NDJSON output); the trivial script posts one fixed body and writes
- * nothing. Goal: terrafix.js / trivial >= 0.8. Without a k6 binary on PATH it says so and measures nothing.
+ * nothing. Goal: terrafix.js / trivial >= 0.8. The trivial script with the same NDJSON output tells the cost of
+ * k6's own output apart from the script's, and k6's CPU per request (whole process, start-up included) is a
+ * steadier figure than the rate on a shared machine. Without a k6 binary on PATH it says so and measures nothing.
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -12,6 +14,13 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { defaultK6Script, findK6 } from '../experiments/engine/k6-engine.js';
 import { baseEnv, freePort, HOST, startServer } from './children.js';
+import { exitedChildrenCpuSeconds } from './proc-cpu.js';
+
+/** One script's rounds: rate (req/s) and k6's CPU microseconds per request. */
+export interface K6ScriptSeries {
+  rps: number[];
+  cpuUsPerRequest: number[];
+}
 
 export interface K6ScriptRatio {
   k6: string | null;
@@ -21,22 +30,42 @@ export interface K6ScriptRatio {
   seconds: number;
   trivialRps: number[];
   terrafixRps: number[];
+  /** The trivial script with terrafix.js's `--out json`: what k6's own output costs. */
+  trivialNdjsonRps?: number[];
+  cpuUsPerRequest?: { trivial: number[]; trivialNdjson: number[]; terrafix: number[] };
   /** Median terrafix.js rate over median trivial rate (goal >= 0.8). */
   ratio: number | null;
+  /** Median terrafix.js rate over the trivial script's with the same NDJSON output. */
+  ratioSameOutput?: number | null;
+  /** Median trivial CPU per request over median terrafix.js CPU per request. */
+  cpuRatio?: number | null;
 }
 
 const TRIVIAL = fileURLToPath(new URL('./support/trivial-server-main.js', import.meta.url));
 const run = promisify(execFile);
 const median = (v: number[]): number => [...v].sort((a, b) => a - b)[Math.floor((v.length - 1) / 2)] ?? 0;
+const ratioOf = (a: number[], b: number[]): number | null =>
+  median(b) === 0 ? null : Math.round((median(a) / median(b)) * 1000) / 1000;
 
+/** CommonJS, as terrafix.js is, so neither script pays for k6's Babel pass at start-up. */
 function trivialScript(url: string, vus: number, seconds: number, out: string): string {
-  return `import http from 'k6/http';
-export const options = { vus: ${vus}, duration: '${seconds}s', discardResponseBodies: true };
+  return `const http = require('k6/http');
+exports.options = { vus: ${vus}, duration: '${seconds}s', discardResponseBodies: true };
 const body = JSON.stringify({ test_id: 'bench', resource_arn: 'arn:aws:s3:::bench', severity: 'high' });
 const params = { headers: { 'Content-Type': 'application/json' } };
-export default function () { http.post('${url}/webhook', body, params); }
-export function handleSummary(d) { return { ${JSON.stringify(out)}: JSON.stringify({ rate: d.metrics.http_reqs.values.rate }) }; }
+exports.default = function () { http.post('${url}/webhook', body, params); };
+exports.handleSummary = function (d) {
+  const v = d.metrics.http_reqs.values;
+  return { ${JSON.stringify(out)}: JSON.stringify({ rate: v.rate, count: v.count }) };
+};
 `;
+}
+
+/** Runs k6 once; answers its CPU seconds (it is waited for, so /proc/self counts it among exited children). */
+async function timedK6(k6: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const before = exitedChildrenCpuSeconds();
+  await run(k6, args, { env, maxBuffer: 1 << 24 });
+  return exitedChildrenCpuSeconds() - before;
 }
 
 /** Runs the comparison when k6 is on PATH (`pathEnv`), on a fresh trivial server. */
@@ -65,11 +94,19 @@ export async function compareK6Scripts(
   });
   const dir = await mkdtemp(join(tmpdir(), 'terrafix-bench-k6-'));
   const url = `http://${HOST}:${port}`;
-  const trivialRps: number[] = [];
-  const terrafixRps: number[] = [];
+  const series = {
+    trivial: { rps: [], cpuUsPerRequest: [] } as K6ScriptSeries,
+    trivialNdjson: { rps: [], cpuUsPerRequest: [] } as K6ScriptSeries,
+    terrafix: { rps: [], cpuUsPerRequest: [] } as K6ScriptSeries,
+  };
+  const record = (s: K6ScriptSeries, rate: number, count: number, cpuSeconds: number): void => {
+    s.rps.push(Math.round(rate));
+    s.cpuUsPerRequest.push(count > 0 ? Math.round((cpuSeconds * 1e6) / count) : Number.NaN);
+  };
   try {
     const trivialOut = join(dir, 'trivial.json');
-    await writeFile(join(dir, 'trivial.js'), trivialScript(url, options.vus, options.seconds, trivialOut));
+    const trivialJs = join(dir, 'trivial.js');
+    await writeFile(trivialJs, trivialScript(url, options.vus, options.seconds, trivialOut));
     const spec = join(dir, 'spec.json');
     await writeFile(
       spec,
@@ -89,53 +126,68 @@ export async function compareK6Scripts(
     );
     const summary = join(dir, 'summary.json');
     const env = { ...baseEnv(), K6_NO_USAGE_REPORT: 'true' };
+    const quiet = ['run', '--quiet', '--no-color'];
+    const readTrivial = async (): Promise<{ rate: number; count: number }> =>
+      JSON.parse(await readFile(trivialOut, 'utf8')) as { rate: number; count: number };
     for (let i = 0; i < options.rounds; i++) {
-      await run(k6, ['run', '--quiet', '--no-color', join(dir, 'trivial.js')], { env });
-      trivialRps.push((JSON.parse(await readFile(trivialOut, 'utf8')) as { rate: number }).rate);
+      const cpu = await timedK6(k6, [...quiet, trivialJs], env);
+      const t = await readTrivial();
+      record(series.trivial, t.rate, t.count, cpu);
+
       const ndjson = join(dir, `k6-${i}.ndjson`);
-      await run(
-        k6,
-        [
-          'run',
-          '--quiet',
-          '--no-color',
-          '--out',
-          `json=${ndjson}`,
-          '-e',
-          `TERRAFIX_SPEC=${spec}`,
-          '-e',
-          `TERRAFIX_SUMMARY=${summary}`,
-          script,
-        ],
-        { env, maxBuffer: 1 << 24 },
-      );
+      const cpuOut = await timedK6(k6, [...quiet, '--out', `json=${ndjson}`, trivialJs], env);
+      const to = await readTrivial();
+      record(series.trivialNdjson, to.rate, to.count, cpuOut);
+      await rm(ndjson, { force: true });
+
+      const args = [...quiet, '--out', `json=${ndjson}`, '-e', `TERRAFIX_SPEC=${spec}`];
+      const cpuTf = await timedK6(k6, [...args, '-e', `TERRAFIX_SUMMARY=${summary}`, script], env);
       await rm(ndjson, { force: true });
       const m = (
         JSON.parse(await readFile(summary, 'utf8')) as { metrics: Record<string, Record<string, number>> }
       ).metrics;
-      terrafixRps.push(m['http_reqs{phase:load}']?.rate ?? m['http_reqs']?.rate ?? 0);
+      const reqs = m['http_reqs{phase:load}'] ?? m['http_reqs'] ?? {};
+      record(series.terrafix, reqs['rate'] ?? 0, reqs['count'] ?? 0, cpuTf);
     }
   } finally {
     await server.stop();
     await rm(dir, { recursive: true, force: true });
   }
-  const trivial = median(trivialRps);
+  const cpu = {
+    trivial: series.trivial.cpuUsPerRequest,
+    trivialNdjson: series.trivialNdjson.cpuUsPerRequest,
+    terrafix: series.terrafix.cpuUsPerRequest,
+  };
   return {
     ...base,
     k6,
-    trivialRps: trivialRps.map(Math.round),
-    terrafixRps: terrafixRps.map(Math.round),
-    ratio: trivial === 0 ? null : Math.round((median(terrafixRps) / trivial) * 1000) / 1000,
+    trivialRps: series.trivial.rps,
+    trivialNdjsonRps: series.trivialNdjson.rps,
+    terrafixRps: series.terrafix.rps,
+    cpuUsPerRequest: cpu,
+    ratio: ratioOf(series.terrafix.rps, series.trivial.rps),
+    ratioSameOutput: ratioOf(series.terrafix.rps, series.trivialNdjson.rps),
+    cpuRatio: cpu.trivial.some(Number.isNaN) ? null : ratioOf(cpu.trivial, cpu.terrafix),
   };
 }
 
 /** The report lines. */
 export function renderK6Ratio(r: K6ScriptRatio): string {
   if (r.skipped !== undefined) return `k6 script speed: ${r.skipped}\n`;
-  return [
-    `k6 script speed (${r.k6}, ${r.vus} VUs, ${r.seconds} s per round, trivial server in its own process)`,
-    `  trivial k6 script ${r.trivialRps.join(' / ')} req/s; terrafix.js (with NDJSON output) ${r.terrafixRps.join(' / ')} req/s`,
-    `  terrafix.js / trivial (medians) = ${r.ratio ?? '-'} (goal >= 0.8: ${r.ratio !== null && r.ratio >= 0.8 ? 'PASS' : 'BELOW'})`,
+  const lines = [
+    `k6 script speed (${r.k6}, ${r.vus} VUs, ${r.seconds} s per round, rounds interleaved, trivial server in its own process)`,
+    `  req/s: trivial k6 script ${r.trivialRps.join(' / ')}; trivial with NDJSON output ${(r.trivialNdjsonRps ?? []).join(' / ')}; terrafix.js (with NDJSON output) ${r.terrafixRps.join(' / ')}`,
+  ];
+  if (r.cpuUsPerRequest !== undefined) {
+    const c = r.cpuUsPerRequest;
+    lines.push(
+      `  k6 CPU µs per request: trivial ${c.trivial.join(' / ')}; trivial with NDJSON ${c.trivialNdjson.join(' / ')}; terrafix.js ${c.terrafix.join(' / ')}`,
+    );
+  }
+  lines.push(
+    `  terrafix.js / trivial (median rates) = ${r.ratio ?? '-'} (goal >= 0.8: ${r.ratio !== null && r.ratio >= 0.8 ? 'PASS' : 'BELOW'}); ` +
+      `vs trivial with the same NDJSON output = ${r.ratioSameOutput ?? '-'}; trivial / terrafix.js CPU per request = ${r.cpuRatio ?? '-'}`,
     '',
-  ].join('\n');
+  );
+  return lines.join('\n');
 }

@@ -16,6 +16,20 @@ export function processCpuSeconds(pid: number): number {
   }
 }
 
+/**
+ * user + system CPU seconds of this process's children that have exited and been waited for (a child's whole
+ * run, k6's included); NaN where /proc is not readable.
+ */
+export function exitedChildrenCpuSeconds(): number {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[13]) + Number(fields[14])) / TICKS_PER_SECOND;
+  } catch {
+    return Number.NaN;
+  }
+}
+
 /** CPU seconds this process (the load generator) has used so far. */
 export function selfCpuSeconds(): number {
   const usage = process.cpuUsage();

@@ -3,7 +3,9 @@
  * Iteration n of a run is a deterministic function of (seed, n), so a run is reproducible at any concurrency.
  * Bodies are cheap: each (template, target, size, failed_at) is rendered once into a body template with holes
  * for the unique id and the severity, then filled by string concatenation (k6 VUs would otherwise spend most of
- * their time building objects and JSON; see `failureBody`).
+ * their time building objects and JSON; see `failureBody`). Load generators use `requestGenerator`, which also
+ * hashes the seed once and draws without allocating: in k6's JavaScript VM every closure, object and string
+ * key counts (`iterationRequest` is the readable reference it must match byte for byte).
  */
 import type { FailureInput, RepoSize } from '../src/pipeline/failure.js';
 import { fnv1a, mix32, mulberry32 } from '../src/simulation/synth/prng.js';
@@ -16,6 +18,7 @@ import {
   type TemplateName,
   type TemplateSeverity,
   uniqueIdFor,
+  uniqueNumberFor,
 } from '../src/simulation/synth/templates.js';
 
 /** The part of a run's payload mix the generator needs (see profiles/schema.ts). */
@@ -64,13 +67,24 @@ interface Draw {
   severity: TemplateSeverity;
 }
 
-/** The random choices behind failure `id` (the same draws, in the same order, as always). */
+/**
+ * The choices behind failure `id`: the number behind its unique id (a bijection of the id) xor a seed hash, read
+ * as mixed-radix digits (size, template, severity) and the target from what is left. Each choice is uniform
+ * (bias below 1e-6) and costs a few integer operations: a stream of pseudo-random draws per failure cost k6's
+ * interpreter more than sending the request.
+ */
 function drawFailure(mix: PayloadMixInput, seed: number, id: number): Draw {
-  const rng = mulberry32(mix32(fnv1a(`item:${seed}`) ^ mix32(id)));
-  const size = mix.repoSize === 'mixed' ? rng.pick(SIZES) : mix.repoSize;
-  const template = rng.pick(mix.templates ?? TEMPLATE_NAMES);
-  const target = rng.pick(targetsOf(template, size));
-  return { template, target, size, severity: rng.pick(SEVERITIES) };
+  let u = (uniqueNumberFor(seed, id) ^ fnv1a(`item:${seed}`)) >>> 0;
+  const sizes = sizesOf(mix);
+  const templates = mix.templates ?? TEMPLATE_NAMES;
+  const size = sizes[u % sizes.length]!;
+  u = (u / sizes.length) >>> 0;
+  const template = templates[u % templates.length]!;
+  u = (u / templates.length) >>> 0;
+  const severity = SEVERITIES[u % SEVERITIES.length]!;
+  u = (u / SEVERITIES.length) >>> 0;
+  const targets = targetsOf(template, size);
+  return { template, target: targets[u % targets.length]!, size, severity };
 }
 
 /** Failure number `id` of a run: unique per id, reproducible from the seed. */
@@ -86,6 +100,15 @@ const HOLES = /~tfx-id~|~tfx-severity~/;
 const bodyTemplates = new Map<string, readonly string[] | null>();
 let templatesFailedAt = '';
 
+/** The body template of one draw: [before id, before severity, before id, rest]; null when it cannot be split. */
+function bodyPartsOf(d: Omit<Draw, 'severity'>, failedAt: string): readonly string[] | null {
+  const rendered = JSON.stringify(
+    makeFailure({ ...d, uniqueId: ID_HOLE, failedAt, severity: SEVERITY_HOLE as TemplateSeverity }),
+  ).split(HOLES);
+  // The holes must come out in the order of makeFailure's keys; anything else falls back to the slow path.
+  return rendered.length === 4 ? rendered : null;
+}
+
 /** `JSON.stringify(failureFor(...))`, from a precomputed template (identical bytes, a fraction of the work). */
 export function failureBody(mix: PayloadMixInput, seed: number, id: number, failedAt: string): string {
   const d = drawFailure(mix, seed, id);
@@ -97,11 +120,7 @@ export function failureBody(mix: PayloadMixInput, seed: number, id: number, fail
   const key = `${d.template}|${d.size}|${d.target.address}`;
   let parts = bodyTemplates.get(key);
   if (parts === undefined) {
-    const rendered = JSON.stringify(
-      makeFailure({ ...d, uniqueId: ID_HOLE, failedAt, severity: SEVERITY_HOLE as TemplateSeverity }),
-    ).split(HOLES);
-    // The holes must come out in the order of makeFailure's keys; anything else falls back to the slow path.
-    parts = rendered.length === 4 ? rendered : null;
+    parts = bodyPartsOf(d, failedAt);
     bodyTemplates.set(key, parts);
   }
   if (parts === null) return JSON.stringify(makeFailure({ ...d, uniqueId, failedAt }));
@@ -136,4 +155,109 @@ export function iterationRequest(
   const size = Math.min(ITEM_STRIDE, min + rng.int(max - min + 1));
   const items = Array.from({ length: size }, (_, j) => failureBody(mix, seed, idOf(j), failedAt));
   return { path: `/batch${query}`, body: `[${items.join(',')}]`, items: size, duplicate };
+}
+
+/**
+ * Every body template of a mix, [size][template][target] (the orders of drawFailure's digits): the parts around
+ * the holes, or null where a body must be rendered whole. Plain data, so k6 renders it once for all VUs.
+ */
+export type BodyTable = (readonly string[] | null)[][][];
+
+const sizesOf = (mix: PayloadMixInput): readonly RepoSize[] =>
+  mix.repoSize === 'mixed' ? SIZES : [mix.repoSize];
+
+export function bodyTable(mix: PayloadMixInput, failedAt: string): BodyTable {
+  return sizesOf(mix).map((size) =>
+    (mix.templates ?? TEMPLATE_NAMES).map((template) =>
+      targetsOf(template, size).map((target) => bodyPartsOf({ template, target, size }, failedAt)),
+    ),
+  );
+}
+
+/**
+ * `(n) => iterationRequest(mix, seed, n, failedAt)`, with everything that depends only on the run computed once:
+ * the seed hashes and the body templates (`table`, which must be `bodyTable(mix, failedAt)`), found by index.
+ */
+export function requestGenerator(
+  mix: PayloadMixInput,
+  seed: number,
+  failedAt: string,
+  table: BodyTable = bodyTable(mix, failedAt),
+): (n: number) => IterationRequest {
+  const iterSeed = fnv1a(`iter:${seed}`);
+  const itemSeed = fnv1a(`item:${seed}`);
+  const streamHash = fnv1a(`stream:${seed >>> 0}`);
+  const head = streamHash % 36;
+  /** head·36^7 + x, in base 36, is uniqueIdFor's head character and x padded to 7 digits (one host call). */
+  const headBase = head * 78_364_164_096; // 36^7
+  const sizes = sizesOf(mix);
+  const templates = mix.templates ?? TEMPLATE_NAMES;
+  const query = mix.mode === 'async' ? '?mode=async' : '';
+  const webhookPath = `/webhook${query}`;
+  const batchPath = `/batch${query}`;
+  const { min, max } = mix.batchSize ?? { min: 1, max: 1 };
+  if (SEVERITIES.length !== 4) throw new Error('payloads: the severity digit assumes four severities');
+  const duplicateRatio = mix.duplicateRatio;
+  /** The iteration's stream of draws (duplicates, batches), kept without allocating: `Rng.next()`. */
+  let state = 0;
+  const next = (): number => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  /** `Rng.int(k)`: `| 0` is Math.floor for these values (non-negative, below 2^31) and cheaper in goja. */
+  const int = (k: number): number => (next() * k) | 0;
+
+  /** failureBody(mix, seed, id, failedAt), drawing as drawFailure does. */
+  const body = (id: number): string => {
+    // uniqueNumberFor(seed, id): mix32 inlined (a call costs goja as much as the arithmetic).
+    let x = (id + streamHash) >>> 0;
+    x ^= x >>> 16;
+    x = Math.imul(x, 0x7feb352d);
+    x ^= x >>> 15;
+    x = Math.imul(x, 0x846ca68b);
+    x ^= x >>> 16;
+    x >>>= 0;
+    const uniqueId = head === 0 ? `0${x.toString(36).padStart(7, '0')}` : (headBase + x).toString(36);
+    let u = (x ^ itemSeed) >>> 0;
+    const s = u % sizes.length;
+    u = (u / sizes.length) >>> 0;
+    const t = u % templates.length;
+    u = (u / templates.length) >>> 0;
+    const severity = SEVERITIES[u & 3]!;
+    u >>>= 2;
+    const byTarget = table[s]![t]!;
+    const k = u % byTarget.length;
+    const p = byTarget[k]!;
+    if (p === null) {
+      const d = { template: templates[t]!, size: sizes[s]!, severity };
+      const target = targetsOf(d.template, d.size)[k]!;
+      return JSON.stringify(makeFailure({ ...d, target, uniqueId, failedAt }));
+    }
+    return `${p[0]}${uniqueId}${p[1]}${severity}${p[2]}${uniqueId}${p[3]}`;
+  };
+
+  // Single webhooks that are never duplicates draw nothing from the iteration stream (`next() < 0` is never
+  // true, and nothing is drawn after it), which is most load.
+  const plainWebhooks = mix.endpoint === 'webhook' && !(duplicateRatio > 0);
+  return (n) => {
+    if (plainWebhooks) return { path: webhookPath, body: body(n * ITEM_STRIDE), items: 1, duplicate: false };
+    state = mix32(iterSeed ^ mix32(n));
+    const duplicate = n > 0 && next() < duplicateRatio;
+    const batch = mix.endpoint === 'batch' || (mix.endpoint === 'mixed' && next() < mix.batchRatio);
+    const pool = n < DUPLICATE_POOL ? n : DUPLICATE_POOL;
+    if (!batch) {
+      const id = duplicate ? int(pool) * ITEM_STRIDE : n * ITEM_STRIDE;
+      return { path: webhookPath, body: body(id), items: 1, duplicate };
+    }
+    const size = Math.min(ITEM_STRIDE, min + int(max - min + 1));
+    let text = '[';
+    for (let j = 0; j < size; j++) {
+      const id = (duplicate ? int(pool) : n) * ITEM_STRIDE + j;
+      text += j === 0 ? body(id) : `,${body(id)}`;
+    }
+    return { path: batchPath, body: `${text}]`, items: size, duplicate };
+  };
 }

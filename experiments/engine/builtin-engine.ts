@@ -4,7 +4,7 @@
  * shared payload generator, so both engines send the same bodies for the same seed.
  */
 import { createHmac } from 'node:crypto';
-import { iterationRequest } from '../payloads.js';
+import { requestGenerator } from '../payloads.js';
 import { signatureValue } from '../signature.js';
 import type { RunResult } from '../results/run-result.js';
 import type { EngineRunOptions, EngineRunSpec, LoadEngine } from './port.js';
@@ -17,8 +17,9 @@ export class BuiltinEngine implements LoadEngine {
   run(spec: EngineRunSpec, options: EngineRunOptions = {}): Promise<RunResult> {
     const { payload, seed, webhookSecret, ...plan } = spec;
     const failedAt = new Date().toISOString();
+    const nextRequest = requestGenerator(payload, seed, failedAt);
     const source = (n: number) => {
-      const request = iterationRequest(payload, seed, n, failedAt);
+      const request = nextRequest(n);
       if (webhookSecret === undefined || webhookSecret === '') return request;
       const hex = createHmac('sha256', webhookSecret).update(request.body).digest('hex');
       return { ...request, signature: signatureValue(hex) };

@@ -48,8 +48,28 @@ export interface K6Sample {
   tags: Record<string, string>;
 }
 
-/** A `Point` line as a sample; null for declarations and blank lines; 'malformed' for anything unreadable. */
+/** The metrics the conversion reads: k6 writes about a dozen samples per request, most of them of other metrics. */
+const READ_METRICS = new Set<string>([
+  'http_reqs',
+  'http_req_duration',
+  'iterations',
+  'dropped_iterations',
+  'vus',
+  ...Object.values(K6_CUSTOM_METRICS),
+]);
+/** How k6's json output starts every sample line: `{"metric":"<name>","type":"Point","data":...}`. */
+const POINT_PREFIX = '{"metric":"';
+
+/**
+ * A `Point` line as a sample; null for declarations, blank lines and samples of metrics the conversion does not
+ * read (recognised by the line's start and skipped unparsed, which saves most of the parsing); 'malformed' for
+ * anything unreadable.
+ */
 export function parseNdjsonLine(line: string): K6Sample | null | 'malformed' {
+  if (line.startsWith(POINT_PREFIX)) {
+    const end = line.indexOf('"', POINT_PREFIX.length);
+    if (end > 0 && !READ_METRICS.has(line.slice(POINT_PREFIX.length, end))) return null;
+  }
   if (line.trim() === '') return null;
   let value: unknown;
   try {

@@ -5,18 +5,23 @@
  * dist/terrafix.js as CommonJS, which k6 compiles directly (an ES module would first go through k6's embedded
  * Babel). Request bodies come from experiments/payloads.ts, the same generator the built-in engine uses, keyed by
  * the iteration number across all VUs, so both engines send the same requests for a seed; body templates are
- * rendered once per VU and filled by concatenation, so a VU spends its time sending.
+ * rendered once for all VUs (a SharedArray) and filled by concatenation, so a VU spends its time sending.
+ * k6 runs this in goja, an interpreter where every allocation and host call counts: an iteration reads one
+ * cached object, fills one body template and sends it with constant params; tags come from the scenario, and
+ * the only custom samples are rare (batches, the maxRequests cap). `npm run bench:k6` measures it against a
+ * trivial script.
  * With TERRAFIX_WEBHOOK_SECRET in k6's environment, each request is signed (experiments/signature.ts).
  */
 import { sleep } from 'k6';
 import crypto from 'k6/crypto';
+import { SharedArray } from 'k6/data';
 import exec from 'k6/execution';
 import http from 'k6/http';
 import { Counter, Gauge } from 'k6/metrics';
 import type { Options } from 'k6/options';
-import { iterationRequest } from '../payloads.js';
+import { type BodyTable, bodyTable, requestGenerator } from '../payloads.js';
 import { SIGNATURE_HEADER, signatureValue } from '../signature.js';
-import { buildOptions, isOpenModel, LOAD_TAGS } from './options.js';
+import { buildOptions, isOpenModel } from './options.js';
 import { parseSpec } from './spec.js';
 import { summarize, textSummary } from './summary.js';
 
@@ -42,10 +47,31 @@ const loadStart = new Gauge('terrafix_load_start');
 
 const closedModel = !isOpenModel(spec.load);
 const pacingSeconds = 'pacing' in spec.load ? spec.load.pacing : 0;
+/** Closed models get the profile's minimum seconds per iteration; arrival-rate executors pace themselves. */
+const paced = closedModel && pacingSeconds > 0;
+const { baseUrl, maxRequests } = spec;
 const timeout = `${spec.requestTimeoutMs}ms`;
 const headers = { 'Content-Type': 'application/json' };
 // From k6's environment, never from the spec file or an argument (k6 copies its environment into __ENV).
 const secret = __ENV['TERRAFIX_WEBHOOK_SECRET'] ?? '';
+/** One params object for every unsigned request; the scenario's tags (LOAD_TAGS) mark the samples. */
+const params = { headers, timeout };
+/**
+ * The body templates, rendered once for all VUs (k6 runs the callback in the first init context only); a VU's
+ * init then copies them instead of rendering them itself (tens of ms per VU for a mixed-size payload). The copy
+ * goes through JSON because SharedArray items are deeply frozen, and goja reads a frozen array's elements
+ * through property descriptors: that alone cost ~40 µs per request, a third of k6's whole CPU per request.
+ */
+const bodies = new SharedArray('terrafix-bodies', (): BodyTable[] => [
+  bodyTable(spec.payload, spec.failedAt),
+]);
+const table = JSON.parse(JSON.stringify(bodies[0])) as BodyTable;
+const nextRequest = requestGenerator(spec.payload, spec.seed, spec.failedAt, table);
+/**
+ * `exec.scenario` builds a fresh object of host accessors on every read; its accessors read the VU's live
+ * state, so one object per VU (the VU context only exists once iterations run) serves every iteration.
+ */
+let scenarioInfo: typeof exec.scenario | undefined;
 
 /** Refuses to load a target that is not ready (exit code 108, "ScriptAborted"). */
 export function setup(): void {
@@ -58,28 +84,29 @@ export function setup(): void {
 
 /** One iteration: one request (a single webhook or a batch), its body a pure function of (seed, iteration). */
 export default function (): void {
-  const started = Date.now();
-  const n = exec.scenario.iterationInTest;
-  if (n >= spec.maxRequests) {
+  const started = paced ? Date.now() : 0;
+  scenarioInfo ??= exec.scenario;
+  const n = scenarioInfo.iterationInTest;
+  if (n >= maxRequests) {
     capped.add(1);
     // A closed model would otherwise spin through empty iterations until the duration ends.
     if (closedModel) sleep(Math.max(pacingSeconds, 1));
     return;
   }
-  const request = iterationRequest(spec.payload, spec.seed, n, spec.failedAt);
-  // The scenario tag (and LOAD_TAGS) mark load samples; every extra tag would be repeated on ~12 samples.
-  const tags = LOAD_TAGS;
+  const request = nextRequest(n);
   const signed =
     secret === ''
-      ? headers
+      ? params
       : {
-          ...headers,
-          [SIGNATURE_HEADER]: signatureValue(crypto.hmac('sha256', secret, request.body, 'hex')),
+          headers: {
+            ...headers,
+            [SIGNATURE_HEADER]: signatureValue(crypto.hmac('sha256', secret, request.body, 'hex')),
+          },
+          timeout,
         };
-  http.post(`${spec.baseUrl}${request.path}`, request.body, { headers: signed, tags, timeout });
-  if (request.items > 1) extraItems.add(request.items - 1, tags);
-  // Arrival-rate executors pace themselves; closed models get the profile's minimum seconds per iteration.
-  if (closedModel && pacingSeconds > 0) {
+  http.post(baseUrl + request.path, request.body, signed);
+  if (request.items > 1) extraItems.add(request.items - 1);
+  if (paced) {
     const left = pacingSeconds - (Date.now() - started) / 1000;
     if (left > 0) sleep(left);
   }

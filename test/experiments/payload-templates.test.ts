@@ -4,6 +4,7 @@ import {
   failureFor,
   iterationRequest,
   type PayloadMixInput,
+  requestGenerator,
 } from '../../experiments/payloads.js';
 
 const MIXES: PayloadMixInput[] = [
@@ -23,6 +24,15 @@ const MIXES: PayloadMixInput[] = [
     batchRatio: 0,
     repoSize: 'large',
     templates: ['sg-open-ssh'],
+  },
+  {
+    endpoint: 'batch',
+    mode: 'sync',
+    duplicateRatio: 0.5,
+    batchRatio: 0,
+    batchSize: { min: 1, max: 4 },
+    repoSize: 'medium',
+    templates: ['s3-versioning-enabled', 'rds-encryption'],
   },
 ];
 
@@ -45,5 +55,51 @@ describe('precomputed body templates', () => {
       if (request.path.startsWith('/batch')) expect(parsed).toHaveLength(request.items);
       else expect(request.items).toBe(1);
     }
+  });
+});
+
+describe('requestGenerator', () => {
+  it('sends exactly the requests of iterationRequest, for every mix, seed and iteration', () => {
+    for (const mix of MIXES) {
+      for (const [seed, failedAt] of [
+        [11, '2026-11-30T00:00:00.000Z'],
+        [4_000_000_000, '2026-12-01T10:20:30.400Z'],
+        // The seed whose ids start with '0' (the generator pads those itself).
+        [18, '2026-11-30T00:00:00.000Z'],
+      ] as const) {
+        const next = requestGenerator(mix, seed, failedAt);
+        for (const n of [...Array.from({ length: 300 }, (_, i) => i), 123_456, 9_999_999]) {
+          expect(next(n)).toEqual(iterationRequest(mix, seed, n, failedAt));
+        }
+      }
+    }
+  });
+});
+
+describe('failure draws', () => {
+  it('spread sizes, templates, severities and targets evenly (each within 15 % of uniform)', () => {
+    const mix: PayloadMixInput = { ...MIXES[1]!, templates: undefined };
+    const counts = new Map<string, number>();
+    const add = (key: string): void => void counts.set(key, (counts.get(key) ?? 0) + 1);
+    const total = 6000;
+    for (let id = 0; id < total; id++) {
+      const f = failureFor(mix, 3, id * 1000, '2026-11-30T00:00:00.000Z');
+      add(`size:${f.resource_details?.['repo_size'] as string}`);
+      add(`template:${f.test_name}`);
+      add(`severity:${f.severity}`);
+      if (f.resource_details?.['repo_size'] === 'small') add(`small-target:${f.resource_arn}`);
+    }
+    const groups: [string, number][] = [
+      ['size:', 3],
+      ['template:', 5],
+      ['severity:', 4],
+    ];
+    for (const [prefix, n] of groups) {
+      const seen = [...counts].filter(([k]) => k.startsWith(prefix));
+      expect(seen).toHaveLength(n);
+      for (const [, c] of seen) expect(Math.abs(c / (total / n) - 1)).toBeLessThan(0.15);
+    }
+    // Small repositories have 8 targets, two per resource type: every one of them is drawn.
+    expect([...counts.keys()].filter((k) => k.startsWith('small-target:'))).toHaveLength(8);
   });
 });

@@ -59,6 +59,7 @@ __export(terrafix_exports, {
 module.exports = __toCommonJS(terrafix_exports);
 var import_k6 = require("k6");
 var import_crypto = __toESM(require("k6/crypto"), 1);
+var import_data = require("k6/data");
 var import_execution = __toESM(require("k6/execution"), 1);
 var import_http = __toESM(require("k6/http"), 1);
 var import_metrics = require("k6/metrics");
@@ -351,11 +352,6 @@ function makeFailure(opts) {
     resource_details: { name: opts.target.name, repo_size: opts.size }
   };
 }
-function uniqueIdFor(seed, n) {
-  const seedHash = fnv1a(`stream:${seed >>> 0}`);
-  const head = (seedHash % 36).toString(36);
-  return `${head}${mix32(n + seedHash >>> 0).toString(36).padStart(7, "0")}`;
-}
 var STREAM_EPOCH_MS = Date.UTC(2026, 0, 1);
 
 // experiments/payloads.ts
@@ -372,61 +368,95 @@ function targetsOf(template, size) {
   }
   return targets;
 }
-function drawFailure(mix, seed, id) {
-  var _a2;
-  const rng = mulberry32(mix32(fnv1a(`item:${seed}`) ^ mix32(id)));
-  const size = mix.repoSize === "mixed" ? rng.pick(SIZES) : mix.repoSize;
-  const template = rng.pick((_a2 = mix.templates) != null ? _a2 : TEMPLATE_NAMES);
-  const target = rng.pick(targetsOf(template, size));
-  return { template, target, size, severity: rng.pick(SEVERITIES) };
-}
 var ID_HOLE = "~tfx-id~";
 var SEVERITY_HOLE = "~tfx-severity~";
 var HOLES = /~tfx-id~|~tfx-severity~/;
-var bodyTemplates = /* @__PURE__ */ new Map();
-var templatesFailedAt = "";
-function failureBody(mix, seed, id, failedAt) {
-  const d = drawFailure(mix, seed, id);
-  const uniqueId = uniqueIdFor(seed, id);
-  if (failedAt !== templatesFailedAt || bodyTemplates.size > 5e4) {
-    bodyTemplates.clear();
-    templatesFailedAt = failedAt;
-  }
-  const key = `${d.template}|${d.size}|${d.target.address}`;
-  let parts = bodyTemplates.get(key);
-  if (parts === void 0) {
-    const rendered = JSON.stringify(
-      makeFailure(__spreadProps(__spreadValues({}, d), { uniqueId: ID_HOLE, failedAt, severity: SEVERITY_HOLE }))
-    ).split(HOLES);
-    parts = rendered.length === 4 ? rendered : null;
-    bodyTemplates.set(key, parts);
-  }
-  if (parts === null) return JSON.stringify(makeFailure(__spreadProps(__spreadValues({}, d), { uniqueId, failedAt })));
-  return `${parts[0]}${uniqueId}${parts[1]}${d.severity}${parts[2]}${uniqueId}${parts[3]}`;
+function bodyPartsOf(d, failedAt) {
+  const rendered = JSON.stringify(
+    makeFailure(__spreadProps(__spreadValues({}, d), { uniqueId: ID_HOLE, failedAt, severity: SEVERITY_HOLE }))
+  ).split(HOLES);
+  return rendered.length === 4 ? rendered : null;
 }
-function iterationRequest(mix, seed, n, failedAt) {
-  var _a2;
-  const rng = mulberry32(mix32(fnv1a(`iter:${seed}`) ^ mix32(n)));
+var sizesOf = (mix) => mix.repoSize === "mixed" ? SIZES : [mix.repoSize];
+function bodyTable(mix, failedAt) {
+  return sizesOf(mix).map(
+    (size) => {
+      var _a2;
+      return ((_a2 = mix.templates) != null ? _a2 : TEMPLATE_NAMES).map(
+        (template) => targetsOf(template, size).map((target) => bodyPartsOf({ template, target, size }, failedAt))
+      );
+    }
+  );
+}
+function requestGenerator(mix, seed, failedAt, table2 = bodyTable(mix, failedAt)) {
+  var _a2, _b;
+  const iterSeed = fnv1a(`iter:${seed}`);
+  const itemSeed = fnv1a(`item:${seed}`);
+  const streamHash = fnv1a(`stream:${seed >>> 0}`);
+  const head = streamHash % 36;
+  const headBase = head * 78364164096;
+  const sizes = sizesOf(mix);
+  const templates = (_a2 = mix.templates) != null ? _a2 : TEMPLATE_NAMES;
   const query = mix.mode === "async" ? "?mode=async" : "";
-  const duplicate = n > 0 && rng.next() < mix.duplicateRatio;
-  const batch = mix.endpoint === "batch" || mix.endpoint === "mixed" && rng.next() < mix.batchRatio;
-  const idOf = (j) => {
-    if (!duplicate) return n * ITEM_STRIDE + j;
-    const earlier = rng.int(Math.min(n, DUPLICATE_POOL));
-    return earlier * ITEM_STRIDE + j;
+  const webhookPath = `/webhook${query}`;
+  const batchPath = `/batch${query}`;
+  const { min, max } = (_b = mix.batchSize) != null ? _b : { min: 1, max: 1 };
+  if (SEVERITIES.length !== 4) throw new Error("payloads: the severity digit assumes four severities");
+  const duplicateRatio = mix.duplicateRatio;
+  let state = 0;
+  const next = () => {
+    state = state + 1831565813 >>> 0;
+    let t = state;
+    t = Math.imul(t ^ t >>> 15, t | 1);
+    t ^= t + Math.imul(t ^ t >>> 7, t | 61);
+    return ((t ^ t >>> 14) >>> 0) / 4294967296;
   };
-  if (!batch) {
-    return {
-      path: `/webhook${query}`,
-      body: failureBody(mix, seed, idOf(0), failedAt),
-      items: 1,
-      duplicate
-    };
-  }
-  const { min, max } = (_a2 = mix.batchSize) != null ? _a2 : { min: 1, max: 1 };
-  const size = Math.min(ITEM_STRIDE, min + rng.int(max - min + 1));
-  const items = Array.from({ length: size }, (_, j) => failureBody(mix, seed, idOf(j), failedAt));
-  return { path: `/batch${query}`, body: `[${items.join(",")}]`, items: size, duplicate };
+  const int = (k) => next() * k | 0;
+  const body = (id) => {
+    let x = id + streamHash >>> 0;
+    x ^= x >>> 16;
+    x = Math.imul(x, 2146121005);
+    x ^= x >>> 15;
+    x = Math.imul(x, 2221713035);
+    x ^= x >>> 16;
+    x >>>= 0;
+    const uniqueId = head === 0 ? `0${x.toString(36).padStart(7, "0")}` : (headBase + x).toString(36);
+    let u = (x ^ itemSeed) >>> 0;
+    const s = u % sizes.length;
+    u = u / sizes.length >>> 0;
+    const t = u % templates.length;
+    u = u / templates.length >>> 0;
+    const severity = SEVERITIES[u & 3];
+    u >>>= 2;
+    const byTarget = table2[s][t];
+    const k = u % byTarget.length;
+    const p = byTarget[k];
+    if (p === null) {
+      const d = { template: templates[t], size: sizes[s], severity };
+      const target = targetsOf(d.template, d.size)[k];
+      return JSON.stringify(makeFailure(__spreadProps(__spreadValues({}, d), { target, uniqueId, failedAt })));
+    }
+    return `${p[0]}${uniqueId}${p[1]}${severity}${p[2]}${uniqueId}${p[3]}`;
+  };
+  const plainWebhooks = mix.endpoint === "webhook" && !(duplicateRatio > 0);
+  return (n) => {
+    if (plainWebhooks) return { path: webhookPath, body: body(n * ITEM_STRIDE), items: 1, duplicate: false };
+    state = mix32(iterSeed ^ mix32(n));
+    const duplicate = n > 0 && next() < duplicateRatio;
+    const batch = mix.endpoint === "batch" || mix.endpoint === "mixed" && next() < mix.batchRatio;
+    const pool = n < DUPLICATE_POOL ? n : DUPLICATE_POOL;
+    if (!batch) {
+      const id = duplicate ? int(pool) * ITEM_STRIDE : n * ITEM_STRIDE;
+      return { path: webhookPath, body: body(id), items: 1, duplicate };
+    }
+    const size = Math.min(ITEM_STRIDE, min + int(max - min + 1));
+    let text = "[";
+    for (let j = 0; j < size; j++) {
+      const id = (duplicate ? int(pool) : n) * ITEM_STRIDE + j;
+      text += j === 0 ? body(id) : `,${body(id)}`;
+    }
+    return { path: batchPath, body: `${text}]`, items: size, duplicate };
+  };
 }
 
 // src/contracts/webhook-signature.ts
@@ -690,10 +720,19 @@ var capped = new import_metrics.Counter("terrafix_capped");
 var loadStart = new import_metrics.Gauge("terrafix_load_start");
 var closedModel = !isOpenModel(spec.load);
 var pacingSeconds = "pacing" in spec.load ? spec.load.pacing : 0;
+var paced = closedModel && pacingSeconds > 0;
+var { baseUrl, maxRequests } = spec;
 var timeout = `${spec.requestTimeoutMs}ms`;
 var headers = { "Content-Type": "application/json" };
 var _a;
 var secret = (_a = __ENV["TERRAFIX_WEBHOOK_SECRET"]) != null ? _a : "";
+var params = { headers, timeout };
+var bodies = new import_data.SharedArray("terrafix-bodies", () => [
+  bodyTable(spec.payload, spec.failedAt)
+]);
+var table = JSON.parse(JSON.stringify(bodies[0]));
+var nextRequest = requestGenerator(spec.payload, spec.seed, spec.failedAt, table);
+var scenarioInfo;
 function setup() {
   const res = import_http.default.get(`${spec.baseUrl}/ready`, { tags: { endpoint: "ready" }, timeout });
   if (res.status !== 200) {
@@ -702,21 +741,24 @@ function setup() {
   loadStart.add(1);
 }
 function terrafix_default() {
-  const started = Date.now();
-  const n = import_execution.default.scenario.iterationInTest;
-  if (n >= spec.maxRequests) {
+  const started = paced ? Date.now() : 0;
+  scenarioInfo != null ? scenarioInfo : scenarioInfo = import_execution.default.scenario;
+  const n = scenarioInfo.iterationInTest;
+  if (n >= maxRequests) {
     capped.add(1);
     if (closedModel) (0, import_k6.sleep)(Math.max(pacingSeconds, 1));
     return;
   }
-  const request = iterationRequest(spec.payload, spec.seed, n, spec.failedAt);
-  const tags = LOAD_TAGS;
-  const signed = secret === "" ? headers : __spreadProps(__spreadValues({}, headers), {
-    [SIGNATURE_HEADER]: signatureValue(import_crypto.default.hmac("sha256", secret, request.body, "hex"))
-  });
-  import_http.default.post(`${spec.baseUrl}${request.path}`, request.body, { headers: signed, tags, timeout });
-  if (request.items > 1) extraItems.add(request.items - 1, tags);
-  if (closedModel && pacingSeconds > 0) {
+  const request = nextRequest(n);
+  const signed = secret === "" ? params : {
+    headers: __spreadProps(__spreadValues({}, headers), {
+      [SIGNATURE_HEADER]: signatureValue(import_crypto.default.hmac("sha256", secret, request.body, "hex"))
+    }),
+    timeout
+  };
+  import_http.default.post(baseUrl + request.path, request.body, signed);
+  if (request.items > 1) extraItems.add(request.items - 1);
+  if (paced) {
     const left = pacingSeconds - (Date.now() - started) / 1e3;
     if (left > 0) (0, import_k6.sleep)(left);
   }

@@ -137,12 +137,14 @@ export function makeFailure(opts: MakeFailureOptions): FailureInput {
 
 /** The n-th id of a seed: 8 characters of [0-9a-z]; distinct for every n below 2^32 within one seed. */
 export function uniqueIdFor(seed: number, n: number): string {
-  const seedHash = fnv1a(`stream:${seed >>> 0}`);
   // mix32 is a bijection, so ids only repeat after 2^32 draws; the first character just varies with the seed.
-  const head = (seedHash % 36).toString(36);
-  return `${head}${mix32((n + seedHash) >>> 0)
-    .toString(36)
-    .padStart(7, '0')}`;
+  const head = (fnv1a(`stream:${seed >>> 0}`) % 36).toString(36);
+  return `${head}${uniqueNumberFor(seed, n).toString(36).padStart(7, '0')}`;
+}
+
+/** The 32-bit number behind `uniqueIdFor(seed, n)` (its last 7 characters, in base 36). */
+export function uniqueNumberFor(seed: number, n: number): number {
+  return mix32((n + fnv1a(`stream:${seed >>> 0}`)) >>> 0);
 }
 
 export interface FailureStreamOptions {

@@ -55,6 +55,7 @@ describe('the committed k6 bundle', () => {
     expect([...new Set(required)].sort()).toEqual([
       'k6',
       'k6/crypto',
+      'k6/data',
       'k6/execution',
       'k6/http',
       'k6/metrics',

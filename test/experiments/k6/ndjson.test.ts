@@ -190,6 +190,19 @@ describe('K6RunAccumulator while the run goes', () => {
     });
   });
 
+  it('skips the samples of metrics it does not read without parsing them, and keeps those it reads', () => {
+    const line = (metric: string, rest: string): string =>
+      `{"metric":"${metric}","type":"Point","data":{"time":"2026-11-27T10:00:00.5Z","value":1,"tags":{}}${rest}`;
+    // The unparsable tail shows the line was never handed to JSON.parse.
+    expect(parseNdjsonLine(line('http_req_blocked', ' not json'))).toBeNull();
+    expect(parseNdjsonLine(line('data_sent', ' not json'))).toBeNull();
+    expect(parseNdjsonLine(line('http_reqs', ' not json'))).toBe('malformed');
+    expect(parseNdjsonLine(line('terrafix_extra_items', '}'))).toMatchObject({
+      metric: 'terrafix_extra_items',
+      value: 1,
+    });
+  });
+
   it('counts malformed lines instead of failing on them', () => {
     const { acc, result } = convert(`${FIXTURE}\n{"type":"Point",\nnot json\n`);
     expect(acc.malformedLines).toBe(2);
