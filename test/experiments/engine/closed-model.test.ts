@@ -35,8 +35,9 @@ describe('closed model (VUs)', () => {
   it('without pacing, each VU sends its next request as soon as the answer arrives', async () => {
     server = await startTrivialServer({ delayMs: 20 });
     const result = await run(spec(server.url, { executor: 'constant-vus', vus: 2, duration: 1, pacing: 0 }));
-    // 2 VUs × 1 s / ~20-25 ms per exchange.
-    expect(result.iterations).toBeGreaterThan(60);
+    // 2 VUs × 1 s / ~20-25 ms per exchange: up to 100; a loaded machine stretches exchanges, so only check it is
+    // far above what any pacing would allow (1 s pacing: 2).
+    expect(result.iterations).toBeGreaterThan(30);
     expect(result.iterations).toBeLessThanOrEqual(100);
     expect(result.latency.min).toBeGreaterThanOrEqual(19);
   });
