@@ -6,39 +6,14 @@
 import { execFileSync } from 'node:child_process';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type Fakes, startFakes } from '../e2e/support.js';
-import { connectTestRedis, deleteKeysWithPrefix, randomKeyPrefix, REDIS_URL } from '../support/redis.js';
+import { describe, expect, it } from 'vitest';
+import type { Fakes } from '../e2e/support.js';
 import { BURST_MAPPING, BURST_REPO, BURST_TEST, seedBurst } from './support/burst.js';
-import {
-  GITHUB_TOKEN,
-  sampleSum,
-  ServeCluster,
-  type ServeReplica,
-  type ServeStatus,
-  until,
-} from './support/serve-process.js';
+import { sampleSum, type ServeReplica, type ServeStatus, until } from './support/serve-process.js';
+import { serveSuite } from './support/serve-suite.js';
 
 const BURST = 50;
-const cluster = new ServeCluster();
-let redis: Redis;
-let fakes: Fakes | undefined;
-let prefix = randomKeyPrefix();
-
-beforeAll(async () => {
-  redis = await connectTestRedis();
-  await cluster.setup();
-}, 60_000);
-afterEach(async () => {
-  await cluster.stopAll();
-  await fakes?.close();
-  await deleteKeysWithPrefix(redis, prefix);
-}, 30_000);
-afterAll(async () => {
-  await cluster.teardown();
-  redis.disconnect();
-});
+const { cluster, begin } = serveSuite();
 
 const pullsOf = (f: Fakes) => f.github.pulls(BURST_REPO.owner, BURST_REPO.name);
 const queueOf = (s: ServeStatus) => {
@@ -56,12 +31,10 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('a burst of 50 failures', { timeout: 150_000 }, () => {
   it('the PR caps hold across two replicas; over-cap jobs wait as delayed jobs and run when a place frees', async () => {
-    prefix = randomKeyPrefix();
-    const f = (fakes = await startFakes(GITHUB_TOKEN));
+    const { fakes: f, env: base } = await begin();
     await seedBurst(f, BURST);
     const env = {
-      REDIS_URL,
-      TERRAFIX_REDIS_PREFIX: prefix,
+      ...base,
       GITHUB_REPO_MAPPING: BURST_MAPPING,
       TERRAFIX_MAX_OPEN_PRS: '5',
       TERRAFIX_MAX_PRS_PER_HOUR: '8',
@@ -113,13 +86,11 @@ describe('a burst of 50 failures', { timeout: 150_000 }, () => {
   });
 
   it('DRY_RUN=true writes 50 would-be PRs and pushes nothing', async () => {
-    prefix = randomKeyPrefix();
-    const f = (fakes = await startFakes(GITHUB_TOKEN));
+    const { fakes: f, prefix, env: base } = await begin();
     await seedBurst(f, BURST);
     const out = join(cluster.dir, `dry-${prefix.slice(-13, -1)}`);
     await cluster.start('dry', f, {
-      REDIS_URL,
-      TERRAFIX_REDIS_PREFIX: prefix,
+      ...base,
       GITHUB_REPO_MAPPING: BURST_MAPPING,
       DRY_RUN: 'true',
       TERRAFIX_DRY_RUN_DIR: out,

@@ -9,6 +9,7 @@ import { type Fakes, startFakes } from '../e2e/support.js';
 import { type OwnRedis, ownRedis } from '../support/own-redis.js';
 import { randomKeyPrefix } from '../support/redis.js';
 import { GITHUB_TOKEN, ServeCluster, type ServeReplica, until } from './support/serve-process.js';
+import { pullsOf } from './support/serve-suite.js';
 
 const OUTAGE_MS = 20_000;
 const cluster = new ServeCluster();
@@ -29,7 +30,6 @@ afterAll(async () => {
   await cluster.teardown();
 });
 
-const pullsOf = (f: Fakes) => [...f.github.pulls('octo', 'platform'), ...f.github.pulls('octo', 'data')];
 const waiting = async (r: ServeReplica) => {
   const queue = (await r.status()).components.queue;
   return typeof queue === 'string' ? 0 : queue.waiting;

@@ -3,42 +3,19 @@
  * branch is pushed and the PR not yet open): another replica finishes those jobs after the stall timeout, and
  * every failing resource still ends in exactly one PR.
  */
-import type { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type Fakes, startFakes } from '../e2e/support.js';
+import { describe, expect, it } from 'vitest';
 import { killChild } from '../support/child-process.js';
-import { connectTestRedis, deleteKeysWithPrefix, randomKeyPrefix, REDIS_URL } from '../support/redis.js';
-import { GITHUB_TOKEN, ServeCluster, until } from './support/serve-process.js';
+import { until } from './support/serve-process.js';
+import { pullsOf, serveSuite } from './support/serve-suite.js';
 
-const cluster = new ServeCluster();
-let redis: Redis;
-let fakes: Fakes | undefined;
-let prefix = randomKeyPrefix();
-let release: (() => void) | undefined;
-
-beforeAll(async () => {
-  redis = await connectTestRedis();
-  await cluster.setup();
-}, 60_000);
-afterEach(async () => {
-  release?.();
-  await cluster.stopAll();
-  await fakes?.close();
-  await deleteKeysWithPrefix(redis, prefix);
-}, 30_000);
-afterAll(async () => {
-  await cluster.teardown();
-  redis.disconnect();
-});
-
-const pullsOf = (f: Fakes) => [...f.github.pulls('octo', 'platform'), ...f.github.pulls('octo', 'data')];
+const { cluster, begin, onCleanup } = serveSuite();
 
 describe('a replica killed mid-job', { timeout: 120_000 }, () => {
   it('another replica finishes its jobs after the stall timeout, with still one PR per failure', async () => {
-    prefix = randomKeyPrefix();
-    const f = (fakes = await startFakes(GITHUB_TOKEN));
-    const env = { REDIS_URL, TERRAFIX_REDIS_PREFIX: prefix, TERRAFIX_JOB_LOCK_SECONDS: '2' };
-    release = f.github.hold({ method: 'POST', path: /\/pulls$/ });
+    const { fakes: f, env: base } = await begin();
+    const env = { ...base, TERRAFIX_JOB_LOCK_SECONDS: '2' };
+    const release = f.github.hold({ method: 'POST', path: /\/pulls$/ });
+    onCleanup(release);
     const a = await cluster.start('a', f, env);
     // Both of a's workers are waiting for GitHub to open their PR (their branches are created).
     await until('a is mid-job twice', () => (f.github.held() >= 2 ? true : undefined));
@@ -48,7 +25,6 @@ describe('a replica killed mid-job', { timeout: 120_000 }, () => {
     // Its requests die with it: the fake drops them, nothing is opened on their behalf.
     await until('the dead replica’s requests dropped', () => (f.github.held() === 0 ? true : undefined));
     release();
-    release = undefined;
     expect(pullsOf(f)).toEqual([]);
 
     const b = await cluster.start('b', f, { ...env, MAX_CONCURRENT_WORKERS: '4' });

@@ -4,49 +4,20 @@
  * and the new leader closes the PR of a resource that stopped failing, with a comment, and counts a merged one as
  * remediated with its time to merge. Both replicas use one Vanta token, minted once.
  */
-import type { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type Fakes, startFakes } from '../e2e/support.js';
-import { connectTestRedis, deleteKeysWithPrefix, randomKeyPrefix, REDIS_URL } from '../support/redis.js';
-import {
-  GITHUB_TOKEN,
-  sampleSum,
-  ServeCluster,
-  type ServeReplica,
-  type ServeStatus,
-  until,
-} from './support/serve-process.js';
+import { describe, expect, it } from 'vitest';
+import { sampleSum, type ServeReplica, type ServeStatus, until } from './support/serve-process.js';
+import { pullsOf, serveSuite } from './support/serve-suite.js';
 
 const LEASE_SECONDS = 3;
-const cluster = new ServeCluster();
-let redis: Redis;
-let fakes: Fakes | undefined;
-let prefix = randomKeyPrefix();
+const { cluster, begin } = serveSuite();
 
-beforeAll(async () => {
-  redis = await connectTestRedis();
-  await cluster.setup();
-}, 60_000);
-afterEach(async () => {
-  await cluster.stopAll();
-  await fakes?.close();
-  await deleteKeysWithPrefix(redis, prefix);
-}, 30_000);
-afterAll(async () => {
-  await cluster.teardown();
-  redis.disconnect();
-});
-
-const pullsOf = (f: Fakes) => [...f.github.pulls('octo', 'platform'), ...f.github.pulls('octo', 'data')];
 const completed = (s: ServeStatus) => (typeof s.counts === 'string' ? 0 : s.counts.completed);
 
 describe('two serve replicas', { timeout: 120_000 }, () => {
   it('one polls; one PR per failing resource; SIGTERM hands polling over within the lease; the loop closes', async () => {
-    prefix = randomKeyPrefix();
-    const f = (fakes = await startFakes(GITHUB_TOKEN));
+    const { fakes: f, env: base } = await begin();
     const env = {
-      REDIS_URL,
-      TERRAFIX_REDIS_PREFIX: prefix,
+      ...base,
       TERRAFIX_LEADER_LEASE_SECONDS: String(LEASE_SECONDS),
     };
     const replicas = await Promise.all([cluster.start('a', f, env), cluster.start('b', f, env)]);

@@ -3,37 +3,15 @@
  * honours Retry-After, the poller's failed cycles back off (2x, 4x the interval), it recovers, every failing
  * resource still ends in one PR, and `/metrics` shows all of it.
  */
-import type { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type Fakes, startFakes } from '../e2e/support.js';
-import { connectTestRedis, deleteKeysWithPrefix, randomKeyPrefix, REDIS_URL } from '../support/redis.js';
-import { GITHUB_TOKEN, sample, sampleSum, ServeCluster, until } from './support/serve-process.js';
+import { describe, expect, it } from 'vitest';
+import { sample, sampleSum, until } from './support/serve-process.js';
+import { pullsOf, serveSuite } from './support/serve-suite.js';
 
-const cluster = new ServeCluster();
-let redis: Redis;
-let fakes: Fakes | undefined;
-let prefix = randomKeyPrefix();
-
-beforeAll(async () => {
-  redis = await connectTestRedis();
-  await cluster.setup();
-}, 60_000);
-afterEach(async () => {
-  await cluster.stopAll();
-  await fakes?.close();
-  await deleteKeysWithPrefix(redis, prefix);
-}, 30_000);
-afterAll(async () => {
-  await cluster.teardown();
-  redis.disconnect();
-});
-
-const pullsOf = (f: Fakes) => [...f.github.pulls('octo', 'platform'), ...f.github.pulls('octo', 'data')];
+const { cluster, begin } = serveSuite();
 
 describe('Vanta throttling and failing', { timeout: 120_000 }, () => {
   it('the poller backs off, recovers and loses nothing; the metrics show it', async () => {
-    prefix = randomKeyPrefix();
-    const f = (fakes = await startFakes(GITHUB_TOKEN));
+    const { fakes: f, env: base } = await begin();
     // Two attempts per request: the first cycle meets two 429s, the second two 5xx, both fail; then Vanta
     // answers, except one 503 on an entity listing, which the client retries within the cycle.
     f.vanta.script({ method: 'GET', path: '/v1/tests' }, [
@@ -44,8 +22,7 @@ describe('Vanta throttling and failing', { timeout: 120_000 }, () => {
     ]);
     f.vanta.script({ method: 'GET', path: /^\/v1\/tests\/[^/]+\/entities$/ }, [{ status: 503 }]);
     const s = await cluster.start('solo', f, {
-      REDIS_URL,
-      TERRAFIX_REDIS_PREFIX: prefix,
+      ...base,
       VANTA_RETRY_ATTEMPTS: '2',
     });
 
