@@ -5,16 +5,14 @@
  */
 import { spawn } from 'node:child_process';
 import { rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { RedisStateStore } from '../../src/state/redis-store.js';
 import { bundleCli } from '../support/cli-bundle.js';
+import { freePort } from '../support/ports.js';
 import { connectTestRedis, deleteKeysWithPrefix, randomKeyPrefix, REDIS_URL } from '../support/redis.js';
+import { seedStateRecords } from '../support/state-seed.js';
 
-const DAY = 86_400_000;
-const META = { test_id: 't', resource_arn: 'arn:aws:s3:::b' };
 let redis: Redis;
 let dir: string;
 let prefix = randomKeyPrefix();
@@ -48,44 +46,10 @@ function cli(args: string[], env: Record<string, string>) {
   });
 }
 
-/** A loopback port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (typeof address !== 'object' || address === null) throw new Error('no port');
-  return address.port;
-}
-
-/** 3 completed and 1 failed ten days ago; 1 completed and 2 in progress now. */
-async function seed(): Promise<void> {
-  let now = Date.now() - 10 * DAY;
-  const store = new RedisStateStore({
-    redis,
-    keyPrefix: prefix,
-    retentionSeconds: 30 * 86_400,
-    claimLeaseSeconds: 900,
-    maxAttempts: 3,
-    now: () => now,
-  });
-  for (const k of ['a', 'b', 'c']) {
-    await store.claim(k, META);
-    await store.complete(k, { pr_url: `https://github.com/o/r/pull/${k}` });
-  }
-  await store.claim('d', META);
-  await store.fail('d', { code: 'TFX_PERMANENT', message: 'no', retryable: false });
-  now = Date.now();
-  await store.claim('e', META);
-  await store.complete('e', { pr_url: 'https://github.com/o/r/pull/e' });
-  await store.claim('f', META);
-  await store.claim('g', META);
-}
-
 describe('stats and cleanup as processes', () => {
   it('print the guide’s output against a seeded Redis and exit 0', async () => {
     prefix = randomKeyPrefix();
-    await seed();
+    await seedStateRecords(redis, prefix);
     const env = { REDIS_URL, TERRAFIX_REDIS_PREFIX: prefix };
     const stats = await cli(['stats'], env);
     expect(stats).toMatchObject({ code: 0, stderr: '' });
@@ -110,7 +74,7 @@ describe('stats and cleanup as processes', () => {
   });
 
   it('exit 3 with a clear message, without the password, when Redis is unreachable', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const env = { REDIS_URL: `redis://:hunter2@127.0.0.1:${port}/0`, TERRAFIX_REDIS_PREFIX: prefix };
     for (const args of [['stats'], ['cleanup', '--retention-days', '7']]) {
       const run = await cli(args, env);

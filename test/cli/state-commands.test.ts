@@ -2,8 +2,8 @@
 import type { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildProgram } from '../../src/cli/program.js';
-import { RedisStateStore } from '../../src/state/redis-store.js';
 import { connectTestRedis, deleteKeysWithPrefix, randomKeyPrefix, REDIS_URL } from '../support/redis.js';
+import { seedStateRecords } from '../support/state-seed.js';
 
 let redis: Redis;
 let prefix: string;
@@ -18,34 +18,6 @@ afterEach(async () => {
 afterAll(() => {
   redis.disconnect();
 });
-
-const META = { test_id: 't', resource_arn: 'arn:aws:s3:::b' };
-const DAY = 86_400_000;
-
-/** Seeds: 3 completed and 1 failed ten days ago, 1 completed and 2 in progress now. */
-async function seed(): Promise<void> {
-  prefix = randomKeyPrefix();
-  let now = Date.now() - 10 * DAY;
-  const store = new RedisStateStore({
-    redis,
-    keyPrefix: prefix,
-    retentionSeconds: 30 * 86_400,
-    claimLeaseSeconds: 900,
-    maxAttempts: 3,
-    now: () => now,
-  });
-  for (const k of ['a', 'b', 'c']) {
-    await store.claim(k, META);
-    await store.complete(k, { pr_url: `https://github.com/o/r/pull/${k}` });
-  }
-  await store.claim('d', META);
-  await store.fail('d', { code: 'TFX_PERMANENT', message: 'no', retryable: false });
-  now = Date.now();
-  await store.claim('e', META);
-  await store.complete('e', { pr_url: 'https://github.com/o/r/pull/e' });
-  await store.claim('f', META);
-  await store.claim('g', META);
-}
 
 async function run(args: string[], env: Record<string, string> = {}): Promise<string> {
   const chunks: string[] = [];
@@ -63,7 +35,8 @@ async function run(args: string[], env: Record<string, string> = {}): Promise<st
 
 describe('terrafix stats / cleanup', () => {
   it('stats prints the guide block', async () => {
-    await seed();
+    prefix = randomKeyPrefix();
+    await seedStateRecords(redis, prefix);
     expect(await run(['stats'])).toBe(
       [
         'State Store Statistics:',
@@ -79,14 +52,16 @@ describe('terrafix stats / cleanup', () => {
   });
 
   it('cleanup --retention-days 7 deletes the settled records older than 7 days', async () => {
-    await seed();
+    prefix = randomKeyPrefix();
+    await seedStateRecords(redis, prefix);
     expect(await run(['cleanup', '--retention-days', '7'])).toBe('Deleted 4 old records\n');
     expect(await run(['stats'])).toContain('  Total records: 3\n');
     expect(await run(['cleanup', '--retention-days', '7'])).toBe('Deleted 0 old records\n');
   });
 
   it('cleanup without the flag uses STATE_RETENTION_DAYS', async () => {
-    await seed();
+    prefix = randomKeyPrefix();
+    await seedStateRecords(redis, prefix);
     expect(await run(['cleanup'], { STATE_RETENTION_DAYS: '30' })).toBe('Deleted 0 old records\n');
   });
 

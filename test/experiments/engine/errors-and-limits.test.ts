@@ -1,9 +1,9 @@
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BuiltinEngine } from '../../../experiments/engine/builtin-engine.js';
 import { measureEngineMaxRate } from '../../../bench/support/max-rate.js';
 import { startTrivialServer, type TrivialServer } from '../../../bench/support/trivial-server.js';
+import { freePort } from '../../support/ports.js';
 import { run, spec } from './helpers.js';
 
 let server: TrivialServer | undefined;
@@ -11,15 +11,6 @@ afterEach(async () => {
   await server?.close();
   server = undefined;
 });
-
-async function closedPort(): Promise<number> {
-  const probe = createServer().listen(0, '127.0.0.1');
-  await once(probe, 'listening');
-  const port = (probe.address() as { port: number }).port;
-  probe.close();
-  await once(probe, 'close');
-  return port;
-}
 
 describe('errors, stop conditions and limits', () => {
   it('stops early with a reason when errorRate is exceeded (target answering 500)', async () => {
@@ -60,7 +51,7 @@ describe('errors, stop conditions and limits', () => {
   });
 
   it('counts refused connections as connection errors and respects maxRequests', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const result = await run(
       spec(
         `http://127.0.0.1:${port}`,
