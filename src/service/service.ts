@@ -7,14 +7,12 @@
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import { GitHubPullTracker } from '../adapters/github/pull-tracker.js';
-import { MappedRepoResolver } from '../adapters/repo-mapping/resolver.js';
 import { TestRunWatermark } from '../adapters/vanta/index.js';
-import { composeReal, type RealOverrides } from '../composition/real.js';
+import type { RealOverrides } from '../composition/real.js';
 import { loadApiServerConfig } from '../config/api-server.js';
 import type { Env } from '../config/load.js';
 import { loadRealAdaptersConfig } from '../config/real-mode.js';
 import { loadServiceConfig, type ServiceConfig } from '../config/service.js';
-import { AdapterMetrics } from '../observability/adapter-metrics.js';
 import { EmfCounter, emfLine } from '../observability/emf.js';
 import { createLogger } from '../observability/logger.js';
 import { PipelineMetrics } from '../observability/pipeline-metrics.js';
@@ -22,14 +20,13 @@ import { ServiceMetrics } from '../observability/service-metrics.js';
 import { TerraFixError } from '../pipeline/errors.js';
 import type { PipelineObserver } from '../pipeline/observer.js';
 import { sleep } from '../pipeline/retry.js';
-import { closeRedisClient, createRedisClient } from '../state/redis-client.js';
+import { closeRedisClient } from '../state/redis-client.js';
 import { RedisLeaseStore } from '../state/redis-lease-store.js';
-import { RedisPrLedger } from '../state/redis-pr-ledger.js';
-import { RedisVantaTokenStore } from '../state/redis-vanta-token.js';
 import { cappedHandler } from './capped-handler.js';
 import { createFailureQueue } from './failure-queue.js';
 import { closeLoop } from './close-loop.js';
-import { dryRunTracker, FolderDryRunPublisher } from './dry-run-folder.js';
+import { composeWorker } from './compose-worker.js';
+import { dryRunTracker } from './dry-run-folder.js';
 import { startHealthServer } from './health-server.js';
 import { LeaderLease } from './leader-lease.js';
 import { Poller } from './poller.js';
@@ -71,44 +68,15 @@ export async function startService(env: Env, overrides: ServiceOverrides = {}): 
         emf.add(result.outcome.kind);
     },
   };
-  const folder = config.dryRun.enabled ? new FolderDryRunPublisher(config.dryRun.dir) : undefined;
-  const redis = createRedisClient(config.redisUrl);
-  const auth = adapters.vanta.auth;
-  const real = composeReal(
-    {
-      ...api,
-      ...adapters,
-      redisUrl: config.redisUrl,
-      retentionSeconds: config.retentionSeconds,
-    },
-    {
-      logger,
-      observer,
-      adapterMetrics: new AdapterMetrics(metrics.registry),
-      redisKeyPrefix: config.redisPrefix,
-      // One Vanta token for all replicas (Vanta keeps one active token per application).
-      ...(auth.kind === 'client_credentials'
-        ? { vantaToken: new RedisVantaTokenStore(redis, config.redisPrefix, auth.clientId) }
-        : {}),
-      onInjected: (stage, kind) => metrics.injectedFaults.inc({ stage, kind }),
-    },
-    {
-      ...overrides.real,
-      adapters: (a) => {
-        const wrapped = overrides.real?.adapters?.(a) ?? a;
-        return folder === undefined ? wrapped : { ...wrapped, publisher: folder };
-      },
-    },
+  const { real, redis, handlerDeps } = composeWorker(
+    { ...api, ...adapters, redisUrl: config.redisUrl, retentionSeconds: config.retentionSeconds },
+    config,
+    { logger, metrics, observer },
+    overrides.real,
   );
-  const ledger = new RedisPrLedger(redis, config.redisPrefix);
   const shutdown = new AbortController();
   const handle = cappedHandler({
-    pipeline: real.pipeline,
-    resolver: new MappedRepoResolver(adapters.mapping),
-    ledger,
-    caps: config.caps,
-    openCapRetryMs: Math.min(config.pollIntervalMs, 60_000),
-    logger,
+    ...handlerDeps,
     signal: shutdown.signal,
     onDeferred: (cap) => serviceMetrics.deferred.inc({ cap }),
   });
@@ -147,13 +115,13 @@ export async function startService(env: Env, overrides: ServiceOverrides = {}): 
     state: real.state,
     submit: (failures) => queue.submit(failures),
     stillLeader: () => lease.holds(),
-    openPulls: () => ledger.entries(),
+    openPulls: () => handlerDeps.ledger.entries(),
     resolve: (entries) =>
       closeLoop(
         {
           tracker,
           state: real.state,
-          ledger,
+          ledger: handlerDeps.ledger,
           logger,
           onMerged: (seconds) => {
             serviceMetrics.remediated.inc();
