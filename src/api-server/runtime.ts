@@ -3,9 +3,9 @@ import type { Logger } from 'pino';
 import type { PipelineComposition } from '../composition/pipeline.js';
 import type { ApiServerConfig } from '../config/api-server.js';
 import type { PipelineMetrics } from '../observability/pipeline-metrics.js';
-import { TerraFixError, toTerraFixError } from '../pipeline/errors.js';
+import { TerraFixError } from '../pipeline/errors.js';
 import type { Failure } from '../pipeline/failure.js';
-import type { ProcessResult } from '../pipeline/outcome.js';
+import { type ProcessResult, thrownResult } from '../pipeline/outcome.js';
 import { MemoryJobQueue } from '../queue/memory-queue.js';
 import type { JobQueue } from '../queue/port.js';
 import { IntakeMetrics } from './intake-metrics.js';
@@ -75,15 +75,8 @@ export async function createApiRuntime(parts: ApiRuntimeParts): Promise<ApiRunti
   const handler: QueuedFailureHandler = (payload, _jobId, job) =>
     run(failureOf(payload), shutdown.signal, job);
   // process() never throws; this keeps a bug from losing an accepted job's answer.
-  const onError = (error: unknown, payload: QueuedFailure): ProcessResult => {
-    const e = toTerraFixError(error);
-    return {
-      key: queuedFailureKey(payload),
-      outcome: { kind: 'failed', code: e.code, category: e.category, stage: 'record', message: e.message },
-      timings: {},
-      retries: {},
-    };
-  };
+  const onError = (error: unknown, payload: QueuedFailure): ProcessResult =>
+    thrownResult(queuedFailureKey(payload), error);
   const queue =
     parts.queue?.(handler, onError) ??
     new MemoryJobQueue<QueuedFailure, ProcessResult>({

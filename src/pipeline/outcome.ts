@@ -1,4 +1,4 @@
-import type { ErrorCategory, ErrorCode } from './errors.js';
+import { type ErrorCategory, type ErrorCode, toTerraFixError } from './errors.js';
 import type { FixSource } from './ports.js';
 import type { FailureStatus } from './state-store.js';
 import type { Stage, StageTimings } from './stages.js';
@@ -56,4 +56,15 @@ export function isSuccess(outcome: Outcome): boolean {
     case 'failed':
       return false;
   }
+}
+
+/** The result of a job whose handler threw (a bug or a lost dependency): failed at `record`, with the error's code. */
+export function thrownResult(key: string, error: unknown): ProcessResult {
+  const e = toTerraFixError(error);
+  return {
+    key,
+    outcome: { kind: 'failed', code: e.code, category: e.category, stage: 'record', message: e.message },
+    timings: {},
+    retries: {},
+  };
 }

@@ -6,9 +6,9 @@
  */
 import type { Logger } from 'pino';
 import type { ServiceConfig } from '../config/service.js';
-import { TerraFixError, toTerraFixError } from '../pipeline/errors.js';
+import { TerraFixError } from '../pipeline/errors.js';
 import { type Failure, failureKey } from '../pipeline/failure.js';
-import type { ProcessResult } from '../pipeline/outcome.js';
+import { type ProcessResult, thrownResult } from '../pipeline/outcome.js';
 import { DEFAULT_RETRY_POLICY } from '../pipeline/retry.js';
 import { BullmqJobQueue } from '../queue/bullmq-queue.js';
 
@@ -29,7 +29,7 @@ export function createFailureQueue(options: FailureQueueOptions): BullmqJobQueue
     limit: config.queueLimit,
     handler: handler ?? (() => Promise.reject(new Error('this process runs no jobs'))),
     work: handler !== undefined,
-    onError: (error, failure) => failedResult(error, failure),
+    onError: (error, failure) => thrownResult(failureKey(failure), error),
     jobId: failureKey,
     retryOf: (result) =>
       result.outcome.kind === 'failed' &&
@@ -42,15 +42,4 @@ export function createFailureQueue(options: FailureQueueOptions): BullmqJobQueue
     stall: { lockDurationMs: config.jobLockMs, stalledIntervalMs: Math.max(100, config.jobLockMs / 2) },
     onQueueError: (error) => logger.warn({ err: { message: error.message } }, 'Shared queue error'),
   });
-}
-
-/** The result of a job whose handler threw (a bug or a lost dependency): failed, with the error's code. */
-export function failedResult(error: unknown, failure: Failure): ProcessResult {
-  const e = toTerraFixError(error);
-  return {
-    key: failureKey(failure),
-    outcome: { kind: 'failed', code: e.code, category: e.category, stage: 'record', message: e.message },
-    timings: {},
-    retries: {},
-  };
 }
