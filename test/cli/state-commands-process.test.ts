@@ -11,7 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { bundleCli } from '../support/cli-bundle.js';
 import { freePort } from '../support/ports.js';
 import { connectTestRedis, deleteKeysWithPrefix, randomKeyPrefix, REDIS_URL } from '../support/redis.js';
-import { seedStateRecords } from '../support/state-seed.js';
+import { SEEDED_STATS, seedStateRecords } from '../support/state-seed.js';
 
 let redis: Redis;
 let dir: string;
@@ -53,18 +53,7 @@ describe('stats and cleanup as processes', () => {
     const env = { REDIS_URL, TERRAFIX_REDIS_PREFIX: prefix };
     const stats = await cli(['stats'], env);
     expect(stats).toMatchObject({ code: 0, stderr: '' });
-    expect(stats.stdout).toBe(
-      [
-        'State Store Statistics:',
-        '  Total records: 7',
-        '  Pending: 0',
-        '  In Progress: 2',
-        '  Completed: 4',
-        '  Failed: 1',
-        '  Resolved: 0',
-        '',
-      ].join('\n'),
-    );
+    expect(stats.stdout).toBe(SEEDED_STATS);
     expect(await cli(['cleanup', '--retention-days', '7'], env)).toEqual({
       code: 0,
       stdout: 'Deleted 4 old records\n',

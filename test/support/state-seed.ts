@@ -28,3 +28,15 @@ export async function seedStateRecords(redis: Redis, prefix: string): Promise<vo
   await store.claim('f', META);
   await store.claim('g', META);
 }
+
+/** What `terrafix stats` prints for those records, in the product guide's layout. */
+export const SEEDED_STATS = [
+  'State Store Statistics:',
+  '  Total records: 7',
+  '  Pending: 0',
+  '  In Progress: 2',
+  '  Completed: 4',
+  '  Failed: 1',
+  '  Resolved: 0',
+  '',
+].join('\n');
