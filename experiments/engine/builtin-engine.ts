@@ -3,12 +3,11 @@
  * semantics (see schedule.ts, open-model.ts, closed-model.ts) and sends each iteration's request from the
  * shared payload generator, so both engines send the same bodies for the same seed.
  */
-import { createHmac } from 'node:crypto';
 import { requestGenerator } from '../payloads.js';
-import { signatureValue } from '../signature.js';
 import type { RunResult } from '../results/run-result.js';
 import type { EngineRunOptions, EngineRunSpec, LoadEngine } from './port.js';
 import { runLoad } from './run-load.js';
+import { signBody } from './sign-body.js';
 
 export class BuiltinEngine implements LoadEngine {
   readonly name = 'builtin' as const;
@@ -21,8 +20,7 @@ export class BuiltinEngine implements LoadEngine {
     const source = (n: number) => {
       const request = nextRequest(n);
       if (webhookSecret === undefined || webhookSecret === '') return request;
-      const hex = createHmac('sha256', webhookSecret).update(request.body).digest('hex');
-      return { ...request, signature: signatureValue(hex) };
+      return { ...request, signature: signBody(webhookSecret, request.body) };
     };
     try {
       return runLoad({ ...plan, source }, options);

@@ -1,6 +1,6 @@
-import { createHmac } from 'node:crypto';
 import { TerraFixError } from '../../src/pipeline/errors.js';
-import { SIGNATURE_HEADER, signatureValue } from '../signature.js';
+import { signBody } from '../engine/sign-body.js';
+import { SIGNATURE_HEADER } from '../signature.js';
 
 /**
  * The few calls the runner makes to a TerraFix API server (mock mode for configure). With a webhook secret its POSTs
@@ -15,9 +15,7 @@ export class TargetClient {
   private headersFor(body: string): Record<string, string> {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (this.webhookSecret !== undefined && this.webhookSecret !== '')
-      headers[SIGNATURE_HEADER] = signatureValue(
-        createHmac('sha256', this.webhookSecret).update(body).digest('hex'),
-      );
+      headers[SIGNATURE_HEADER] = signBody(this.webhookSecret, body);
     return headers;
   }
 
