@@ -1,17 +1,21 @@
 /**
  * terrafix.js (the project's k6 script, bundled) against a trivial k6 script on the same trivial server: same k6
- * binary, same VU count and length, rounds interleaved (trivial, trivial with NDJSON, terrafix, ...). terrafix.js
- * runs as the runner runs it (spec file, NDJSON output); the trivial script posts one fixed body and writes
- * nothing. Goal: terrafix.js / trivial >= 0.8. The trivial script with the same NDJSON output tells the cost of
- * k6's own output apart from the script's, and k6's CPU per request (whole process, start-up included) is a
- * steadier figure than the rate on a shared machine. Without a k6 binary on PATH it says so and measures nothing.
+ * binary, same VU count and length, rounds interleaved. Four scripts per round:
+ *   trivial        one fixed body, no output, k6 as installed (Go's default GC): the goal's yardstick;
+ *   trivial, same  the trivial script run as the runner runs k6: NDJSON output and the runner's GC settings;
+ *   terrafix, GC100 terrafix.js as the runner runs it but with Go's default GC (what the script costs by itself);
+ *   terrafix       terrafix.js as the runner runs it (spec file, NDJSON output, k6-gc.ts's GOGC and GOMEMLIMIT).
+ * Goal: terrafix / trivial >= 0.8. terrafix / (trivial, same) is the script's own cost, with everything else equal.
+ * k6's CPU per request (whole process, start-up included) is a steadier figure than the rate on a shared machine.
+ * Without a k6 binary on PATH it says so and measures nothing.
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { k6GcEnv } from '../experiments/engine/k6-gc.js';
 import { defaultK6Script, findK6 } from '../experiments/engine/k6-engine.js';
 import { baseEnv, freePort, HOST, startServer } from './children.js';
 import { exitedChildrenCpuSeconds } from './proc-cpu.js';
@@ -28,15 +32,20 @@ export interface K6ScriptRatio {
   skipped?: string;
   vus: number;
   seconds: number;
-  trivialRps: number[];
-  terrafixRps: number[];
-  /** The trivial script with terrafix.js's `--out json`: what k6's own output costs. */
-  trivialNdjsonRps?: number[];
-  cpuUsPerRequest?: { trivial: number[]; trivialNdjson: number[]; terrafix: number[] };
-  /** Median terrafix.js rate over median trivial rate (goal >= 0.8). */
+  /** The GC settings the runner gives k6 (k6-gc.ts), as used for the `same` and `terrafix` series. */
+  gcEnv?: Record<string, string>;
+  series?: {
+    trivial: K6ScriptSeries;
+    trivialSame: K6ScriptSeries;
+    terrafixGc100: K6ScriptSeries;
+    terrafix: K6ScriptSeries;
+  };
+  /** Median terrafix.js rate (as the runner runs it) over the median trivial rate (goal >= 0.8). */
   ratio: number | null;
-  /** Median terrafix.js rate over the trivial script's with the same NDJSON output. */
-  ratioSameOutput?: number | null;
+  /** Median terrafix.js rate over the trivial script's run the same way (NDJSON, GC settings). */
+  ratioSameSetup?: number | null;
+  /** terrafix.js with Go's default GC over trivial. */
+  ratioGc100?: number | null;
   /** Median trivial CPU per request over median terrafix.js CPU per request. */
   cpuRatio?: number | null;
 }
@@ -74,7 +83,7 @@ export async function compareK6Scripts(
   options: { vus: number; seconds: number; rounds: number },
 ): Promise<K6ScriptRatio> {
   const k6 = findK6(pathEnv);
-  const base = { vus: options.vus, seconds: options.seconds, trivialRps: [], terrafixRps: [], ratio: null };
+  const base = { vus: options.vus, seconds: options.seconds, ratio: null };
   if (k6 === undefined)
     return {
       ...base,
@@ -96,13 +105,18 @@ export async function compareK6Scripts(
   const url = `http://${HOST}:${port}`;
   const series = {
     trivial: { rps: [], cpuUsPerRequest: [] } as K6ScriptSeries,
-    trivialNdjson: { rps: [], cpuUsPerRequest: [] } as K6ScriptSeries,
+    trivialSame: { rps: [], cpuUsPerRequest: [] } as K6ScriptSeries,
+    terrafixGc100: { rps: [], cpuUsPerRequest: [] } as K6ScriptSeries,
     terrafix: { rps: [], cpuUsPerRequest: [] } as K6ScriptSeries,
   };
   const record = (s: K6ScriptSeries, rate: number, count: number, cpuSeconds: number): void => {
     s.rps.push(Math.round(rate));
     s.cpuUsPerRequest.push(count > 0 ? Math.round((cpuSeconds * 1e6) / count) : Number.NaN);
   };
+  // k6 as installed (baseEnv passes no GOGC/GOMEMLIMIT), and as the runner runs it (k6-gc.ts's defaults).
+  const stock = { ...baseEnv(), K6_NO_USAGE_REPORT: 'true' };
+  const gcEnv = k6GcEnv(stock, totalmem());
+  const asRunner = { ...stock, ...gcEnv };
   try {
     const trivialOut = join(dir, 'trivial.json');
     const trivialJs = join(dir, 'trivial.js');
@@ -125,69 +139,71 @@ export async function compareK6Scripts(
       }),
     );
     const summary = join(dir, 'summary.json');
-    const env = { ...baseEnv(), K6_NO_USAGE_REPORT: 'true' };
     const quiet = ['run', '--quiet', '--no-color'];
     const readTrivial = async (): Promise<{ rate: number; count: number }> =>
       JSON.parse(await readFile(trivialOut, 'utf8')) as { rate: number; count: number };
-    for (let i = 0; i < options.rounds; i++) {
-      const cpu = await timedK6(k6, [...quiet, trivialJs], env);
-      const t = await readTrivial();
-      record(series.trivial, t.rate, t.count, cpu);
-
-      const ndjson = join(dir, `k6-${i}.ndjson`);
-      const cpuOut = await timedK6(k6, [...quiet, '--out', `json=${ndjson}`, trivialJs], env);
-      const to = await readTrivial();
-      record(series.trivialNdjson, to.rate, to.count, cpuOut);
-      await rm(ndjson, { force: true });
-
+    const terrafix = async (s: K6ScriptSeries, env: NodeJS.ProcessEnv, ndjson: string): Promise<void> => {
       const args = [...quiet, '--out', `json=${ndjson}`, '-e', `TERRAFIX_SPEC=${spec}`];
-      const cpuTf = await timedK6(k6, [...args, '-e', `TERRAFIX_SUMMARY=${summary}`, script], env);
+      const cpu = await timedK6(k6, [...args, '-e', `TERRAFIX_SUMMARY=${summary}`, script], env);
       await rm(ndjson, { force: true });
       const m = (
         JSON.parse(await readFile(summary, 'utf8')) as { metrics: Record<string, Record<string, number>> }
       ).metrics;
       const reqs = m['http_reqs{phase:load}'] ?? m['http_reqs'] ?? {};
-      record(series.terrafix, reqs['rate'] ?? 0, reqs['count'] ?? 0, cpuTf);
+      record(s, reqs['rate'] ?? 0, reqs['count'] ?? 0, cpu);
+    };
+    for (let i = 0; i < options.rounds; i++) {
+      const ndjson = join(dir, `k6-${i}.ndjson`);
+      const cpu = await timedK6(k6, [...quiet, trivialJs], stock);
+      const t = await readTrivial();
+      record(series.trivial, t.rate, t.count, cpu);
+
+      const cpuSame = await timedK6(k6, [...quiet, '--out', `json=${ndjson}`, trivialJs], asRunner);
+      const ts = await readTrivial();
+      record(series.trivialSame, ts.rate, ts.count, cpuSame);
+      await rm(ndjson, { force: true });
+
+      await terrafix(series.terrafixGc100, stock, ndjson);
+      await terrafix(series.terrafix, asRunner, ndjson);
     }
   } finally {
     await server.stop();
     await rm(dir, { recursive: true, force: true });
   }
-  const cpu = {
-    trivial: series.trivial.cpuUsPerRequest,
-    trivialNdjson: series.trivialNdjson.cpuUsPerRequest,
-    terrafix: series.terrafix.cpuUsPerRequest,
-  };
+  const cpu = (s: K6ScriptSeries): number[] => s.cpuUsPerRequest;
   return {
     ...base,
     k6,
-    trivialRps: series.trivial.rps,
-    trivialNdjsonRps: series.trivialNdjson.rps,
-    terrafixRps: series.terrafix.rps,
-    cpuUsPerRequest: cpu,
+    gcEnv,
+    series,
     ratio: ratioOf(series.terrafix.rps, series.trivial.rps),
-    ratioSameOutput: ratioOf(series.terrafix.rps, series.trivialNdjson.rps),
-    cpuRatio: cpu.trivial.some(Number.isNaN) ? null : ratioOf(cpu.trivial, cpu.terrafix),
+    ratioSameSetup: ratioOf(series.terrafix.rps, series.trivialSame.rps),
+    ratioGc100: ratioOf(series.terrafixGc100.rps, series.trivial.rps),
+    cpuRatio: cpu(series.trivial).some(Number.isNaN)
+      ? null
+      : ratioOf(cpu(series.trivial), cpu(series.terrafix)),
   };
 }
 
 /** The report lines. */
 export function renderK6Ratio(r: K6ScriptRatio): string {
-  if (r.skipped !== undefined) return `k6 script speed: ${r.skipped}\n`;
-  const lines = [
+  if (r.skipped !== undefined || r.series === undefined)
+    return `k6 script speed: ${r.skipped ?? 'not measured'}\n`;
+  const s = r.series;
+  const gc = Object.entries(r.gcEnv ?? {})
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
+  const row = (name: string, x: K6ScriptSeries): string =>
+    `  ${name.padEnd(46)} req/s ${x.rps.join(' / ')}; k6 CPU µs/request ${x.cpuUsPerRequest.join(' / ')}`;
+  return [
     `k6 script speed (${r.k6}, ${r.vus} VUs, ${r.seconds} s per round, rounds interleaved, trivial server in its own process)`,
-    `  req/s: trivial k6 script ${r.trivialRps.join(' / ')}; trivial with NDJSON output ${(r.trivialNdjsonRps ?? []).join(' / ')}; terrafix.js (with NDJSON output) ${r.terrafixRps.join(' / ')}`,
-  ];
-  if (r.cpuUsPerRequest !== undefined) {
-    const c = r.cpuUsPerRequest;
-    lines.push(
-      `  k6 CPU µs per request: trivial ${c.trivial.join(' / ')}; trivial with NDJSON ${c.trivialNdjson.join(' / ')}; terrafix.js ${c.terrafix.join(' / ')}`,
-    );
-  }
-  lines.push(
+    row('trivial script, k6 as installed', s.trivial),
+    row(`trivial script, NDJSON + ${gc}`, s.trivialSame),
+    row('terrafix.js, NDJSON, Go default GC', s.terrafixGc100),
+    row(`terrafix.js as the runner runs it (NDJSON, ${gc})`, s.terrafix),
     `  terrafix.js / trivial (median rates) = ${r.ratio ?? '-'} (goal >= 0.8: ${r.ratio !== null && r.ratio >= 0.8 ? 'PASS' : 'BELOW'}); ` +
-      `vs trivial with the same NDJSON output = ${r.ratioSameOutput ?? '-'}; trivial / terrafix.js CPU per request = ${r.cpuRatio ?? '-'}`,
+      `vs the trivial script run the same way = ${r.ratioSameSetup ?? '-'}; with Go's default GC = ${r.ratioGc100 ?? '-'}; ` +
+      `trivial / terrafix.js CPU per request = ${r.cpuRatio ?? '-'}`,
     '',
-  );
-  return lines.join('\n');
+  ].join('\n');
 }

@@ -3,9 +3,10 @@
  * Iteration n of a run is a deterministic function of (seed, n), so a run is reproducible at any concurrency.
  * Bodies are cheap: each (template, target, size, failed_at) is rendered once into a body template with holes
  * for the unique id and the severity, then filled by string concatenation (k6 VUs would otherwise spend most of
- * their time building objects and JSON; see `failureBody`). Load generators use `requestGenerator`, which also
- * hashes the seed once and draws without allocating: in k6's JavaScript VM every closure, object and string
- * key counts (`iterationRequest` is the readable reference it must match byte for byte).
+ * their time building objects and JSON; see `failureBody`). Load generators use `requestGenerator` (and k6's
+ * plain-webhook path `bodyMaker` alone), which hash the seed once and draw without allocating: in k6's JavaScript
+ * VM every closure, object and string key counts (`iterationRequest` is the readable reference they must match
+ * byte for byte).
  */
 import type { FailureInput, RepoSize } from '../src/pipeline/failure.js';
 import { fnv1a, mix32, mulberry32 } from '../src/simulation/synth/prng.js';
@@ -46,7 +47,7 @@ const SIZES: readonly RepoSize[] = ['small', 'medium', 'large'];
 /** Duplicates are drawn from the first failures of the run (as the earlier harness did), so they really repeat. */
 const DUPLICATE_POOL = 100;
 /** Item ids of iteration n are n * ITEM_STRIDE + j; batches hold at most this many items. */
-const ITEM_STRIDE = 1000;
+export const ITEM_STRIDE = 1000;
 
 /** Targets a template applies to, per size (computed once per process or k6 VU). */
 const targetCache = new Map<string, readonly SyntheticTarget[]>();
@@ -174,17 +175,24 @@ export function bodyTable(mix: PayloadMixInput, failedAt: string): BodyTable {
   );
 }
 
+/** Whether every request of the mix is a single webhook that is never a duplicate (most load). */
+export function isPlainWebhookMix(mix: PayloadMixInput): boolean {
+  return mix.endpoint === 'webhook' && !(mix.duplicateRatio > 0);
+}
+
 /**
- * `(n) => iterationRequest(mix, seed, n, failedAt)`, with everything that depends only on the run computed once:
- * the seed hashes and the body templates (`table`, which must be `bodyTable(mix, failedAt)`), found by index.
+ * `(id) => failureBody(mix, seed, id, failedAt)`, drawing as drawFailure does, with everything that depends only
+ * on the run computed once: the seed hashes, the list lengths and the body templates (`table`, which must be
+ * `bodyTable(mix, failedAt)`), found by index. In k6 a plain webhook iteration is one call of this and one
+ * `http.post`: no request object, no other frame (k6's VM reallocates its value stack for every iteration, so each
+ * frame and local costs memory the garbage collector then reclaims).
  */
-export function requestGenerator(
+export function bodyMaker(
   mix: PayloadMixInput,
   seed: number,
   failedAt: string,
   table: BodyTable = bodyTable(mix, failedAt),
-): (n: number) => IterationRequest {
-  const iterSeed = fnv1a(`iter:${seed}`);
+): (id: number) => string {
   const itemSeed = fnv1a(`item:${seed}`);
   const streamHash = fnv1a(`stream:${seed >>> 0}`);
   const head = streamHash % 36;
@@ -192,11 +200,53 @@ export function requestGenerator(
   const headBase = head * 78_364_164_096; // 36^7
   const sizes = sizesOf(mix);
   const templates = mix.templates ?? TEMPLATE_NAMES;
+  const sizeCount = sizes.length;
+  const templateCount = templates.length;
+  if (SEVERITIES.length !== 4) throw new Error('payloads: the severity digit assumes four severities');
+  return (id) => {
+    // uniqueNumberFor(seed, id): mix32 inlined (a call costs goja as much as the arithmetic).
+    let x = (id + streamHash) >>> 0;
+    x ^= x >>> 16;
+    x = Math.imul(x, 0x7feb352d);
+    x ^= x >>> 15;
+    x = Math.imul(x, 0x846ca68b);
+    x ^= x >>> 16;
+    x >>>= 0;
+    const uniqueId = head === 0 ? `0${x.toString(36).padStart(7, '0')}` : (headBase + x).toString(36);
+    let u = (x ^ itemSeed) >>> 0;
+    const s = u % sizeCount;
+    u = (u / sizeCount) >>> 0;
+    const t = u % templateCount;
+    u = (u / templateCount) >>> 0;
+    const severity = SEVERITIES[u & 3]!;
+    const byTarget = table[s]![t]!;
+    const k = (u >>> 2) % byTarget.length;
+    const p = byTarget[k]!;
+    if (p === null) {
+      const d = { template: templates[t]!, size: sizes[s]!, severity };
+      const target = targetsOf(d.template, d.size)[k]!;
+      return JSON.stringify(makeFailure({ ...d, target, uniqueId, failedAt }));
+    }
+    return `${p[0]}${uniqueId}${p[1]}${severity}${p[2]}${uniqueId}${p[3]}`;
+  };
+}
+
+/**
+ * `(n) => iterationRequest(mix, seed, n, failedAt)`: `bodyMaker`'s bodies, plus the iteration's own draws
+ * (duplicates, batches) from a stream kept without allocating.
+ */
+export function requestGenerator(
+  mix: PayloadMixInput,
+  seed: number,
+  failedAt: string,
+  table: BodyTable = bodyTable(mix, failedAt),
+): (n: number) => IterationRequest {
+  const body = bodyMaker(mix, seed, failedAt, table);
+  const iterSeed = fnv1a(`iter:${seed}`);
   const query = mix.mode === 'async' ? '?mode=async' : '';
   const webhookPath = `/webhook${query}`;
   const batchPath = `/batch${query}`;
   const { min, max } = mix.batchSize ?? { min: 1, max: 1 };
-  if (SEVERITIES.length !== 4) throw new Error('payloads: the severity digit assumes four severities');
   const duplicateRatio = mix.duplicateRatio;
   /** The iteration's stream of draws (duplicates, batches), kept without allocating: `Rng.next()`. */
   let state = 0;
@@ -210,38 +260,9 @@ export function requestGenerator(
   /** `Rng.int(k)`: `| 0` is Math.floor for these values (non-negative, below 2^31) and cheaper in goja. */
   const int = (k: number): number => (next() * k) | 0;
 
-  /** failureBody(mix, seed, id, failedAt), drawing as drawFailure does. */
-  const body = (id: number): string => {
-    // uniqueNumberFor(seed, id): mix32 inlined (a call costs goja as much as the arithmetic).
-    let x = (id + streamHash) >>> 0;
-    x ^= x >>> 16;
-    x = Math.imul(x, 0x7feb352d);
-    x ^= x >>> 15;
-    x = Math.imul(x, 0x846ca68b);
-    x ^= x >>> 16;
-    x >>>= 0;
-    const uniqueId = head === 0 ? `0${x.toString(36).padStart(7, '0')}` : (headBase + x).toString(36);
-    let u = (x ^ itemSeed) >>> 0;
-    const s = u % sizes.length;
-    u = (u / sizes.length) >>> 0;
-    const t = u % templates.length;
-    u = (u / templates.length) >>> 0;
-    const severity = SEVERITIES[u & 3]!;
-    u >>>= 2;
-    const byTarget = table[s]![t]!;
-    const k = u % byTarget.length;
-    const p = byTarget[k]!;
-    if (p === null) {
-      const d = { template: templates[t]!, size: sizes[s]!, severity };
-      const target = targetsOf(d.template, d.size)[k]!;
-      return JSON.stringify(makeFailure({ ...d, target, uniqueId, failedAt }));
-    }
-    return `${p[0]}${uniqueId}${p[1]}${severity}${p[2]}${uniqueId}${p[3]}`;
-  };
-
   // Single webhooks that are never duplicates draw nothing from the iteration stream (`next() < 0` is never
   // true, and nothing is drawn after it), which is most load.
-  const plainWebhooks = mix.endpoint === 'webhook' && !(duplicateRatio > 0);
+  const plainWebhooks = isPlainWebhookMix(mix);
   return (n) => {
     if (plainWebhooks) return { path: webhookPath, body: body(n * ITEM_STRIDE), items: 1, duplicate: false };
     state = mix32(iterSeed ^ mix32(n));

@@ -1,16 +1,17 @@
 /**
  * The k6 engine: runs the bundled script (experiments/k6/dist/terrafix.js) with the `k6` binary and turns its
  * NDJSON output into a RunResult. Works with any k6 from v0.47 on: only long-standing flags are used
- * (`run --quiet --no-color --no-usage-report --address --out json= -e`, plus K6_NO_USAGE_REPORT), and the
- * end-of-test summary, whose shape later versions change, is advisory. k6's REST API (`--address`, a free
- * loopback port) tells when the load starts (status Running, after init and setup()) and stops the test: stopWhen
- * is applied here to the live per-second timeline, exactly as the built-in engine does (StopWatch), and k6 is
- * then stopped with `PATCH /v1/status` (SIGINT if the API does not answer). k6's stderr goes to k6.log.
+ * (`run --quiet --no-color --no-usage-report --address --out json= -e`, plus K6_NO_USAGE_REPORT and the Go GC
+ * settings of k6-gc.ts), and the end-of-test summary, whose shape later versions change, is advisory. k6's REST
+ * API (`--address`, a free loopback port) tells when the load starts (status Running, after init and setup())
+ * and stops the test: stopWhen is applied here to the live per-second timeline, exactly as the built-in engine
+ * does (StopWatch), and k6 is then stopped with `PATCH /v1/status` (SIGINT if the API does not answer). k6's
+ * stderr goes to k6.log.
  */
 import { execFile } from 'node:child_process';
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { tmpdir, totalmem } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -18,6 +19,7 @@ import { TerraFixError } from '../../src/pipeline/errors.js';
 import { parseRunSummary, stopBreaches } from '../k6/summary.js';
 import type { RunResult } from '../results/run-result.js';
 import { createServer } from 'node:net';
+import { k6GcEnv } from './k6-gc.js';
 import { K6RunAccumulator } from './k6-ndjson.js';
 import { type K6Exit, startK6 } from './k6-process.js';
 import { K6_STATUS_RUNNING, k6Status, stopK6Test } from './k6-rest.js';
@@ -81,7 +83,10 @@ export interface K6EngineOptions {
   pollMs?: number;
   /** How long k6 gets after SIGINT before SIGKILL. Default 20 s (it still writes its summary). */
   killAfterMs?: number;
-  /** k6's whole environment (the CLI passes its own); K6_NO_USAGE_REPORT is added. Default: inherited. */
+  /**
+   * k6's whole environment (the CLI passes its own); K6_NO_USAGE_REPORT and, unless it sets its own, the Go GC
+   * settings (k6-gc.ts) are added. Default: inherited as it is.
+   */
   env?: Readonly<Record<string, string | undefined>>;
 }
 
@@ -193,6 +198,7 @@ export class K6Engine implements LoadEngine {
     const env: Record<string, string | undefined> = {
       ...(this.options.env ?? {}),
       K6_NO_USAGE_REPORT: 'true',
+      ...(this.options.env === undefined ? {} : k6GcEnv(this.options.env, totalmem())),
       // The secret reaches the script through k6's environment, never through argv or the spec file.
       ...(spec.webhookSecret === undefined ? {} : { TERRAFIX_WEBHOOK_SECRET: spec.webhookSecret }),
     };

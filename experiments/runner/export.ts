@@ -8,6 +8,7 @@ import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TerraFixError } from '../../src/pipeline/errors.js';
 import { defaultK6Script } from '../engine/k6-engine.js';
+import { K6_GOGC } from '../engine/k6-gc.js';
 import { toK6Spec } from '../engine/k6-spec-file.js';
 import { type ExperimentProfile, loadDuration, type RunProfile, scaleRun } from '../profiles/schema.js';
 import { baselineConfig, engineSpecOf } from './run-one.js';
@@ -100,6 +101,12 @@ export function testRunManifest(name: string, script: string, specJson: string, 
     `      name: ${name}`,
     '      file: terrafix.js',
     '  arguments: --no-usage-report --out json=/tmp/k6.ndjson -e TERRAFIX_SPEC=/test/spec.json',
+    '  runner:',
+    `    # The runner's Go GC setting for k6 (fewer collections, more memory: docs/benchmarks.md). Give the pods a`,
+    '    # memory limit and set GOMEMLIMIT a little below it, as the runner does with a quarter of the machine.',
+    '    env:',
+    '      - name: GOGC',
+    `        value: "${K6_GOGC}"`,
     '',
   ].join('\n');
 }
@@ -145,7 +152,12 @@ export async function exportExperiment(options: ExportOptions): Promise<Exported
           ]
         : []),
       ...phaseCommands(run),
-      '# 2. The load (k6 v0.47 or later; set TERRAFIX_WEBHOOK_SECRET in the environment to sign requests).',
+      '# 2. The load (k6 v0.47 or later; set TERRAFIX_WEBHOOK_SECRET in the environment to sign requests), with the',
+      "#    runner's Go GC settings for k6 unless you set GOGC or GOMEMLIMIT yourself (docs/benchmarks.md).",
+      'if [ -z "${GOGC:-}${GOMEMLIMIT:-}" ] && [ -r /proc/meminfo ]; then',
+      `  GOGC=${K6_GOGC} GOMEMLIMIT="$(awk '/^MemTotal:/ { printf "%dMiB", $2 / 4096 }' /proc/meminfo)"`,
+      '  export GOGC GOMEMLIMIT',
+      'fi',
       'k6 run --no-usage-report --out json=k6.ndjson -e TERRAFIX_SPEC="$PWD/spec.json" ../terrafix.js',
       '',
     ];

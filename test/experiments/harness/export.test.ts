@@ -49,12 +49,16 @@ describe('experiments export', () => {
     expect(script).toMatch(
       /k6 run --no-usage-report --out json=k6\.ndjson -e TERRAFIX_SPEC="\$PWD\/spec\.json" \.\.\/terrafix\.js/,
     );
+    // The runner's Go GC settings for k6, unless the user has their own.
+    expect(script).toContain('if [ -z "${GOGC:-}${GOMEMLIMIT:-}" ]');
+    expect(script).toMatch(/^ {2}GOGC=400 GOMEMLIMIT="\$\(awk /m);
     const manifest = await readFile(join(knee, 'testrun.yaml'), 'utf8');
     expect(manifest).toMatch(/^kind: ConfigMap$/m);
     expect(manifest).toMatch(/^ {2}terrafix\.js: \|$/m);
     expect(manifest).toMatch(/^ {2}spec\.json: \|$/m);
     expect(manifest).toMatch(/^apiVersion: k6\.io\/v1alpha1\nkind: TestRun$/m);
     expect(manifest).toMatch(/^ {2}parallelism: 3$/m);
+    expect(manifest).toMatch(/^ {4}env:\n {6}- name: GOGC\n {8}value: "400"$/m);
     expect(manifest).toContain(`name: ${k8sName('terrafix', 'throughput', 'throughput_knee')}`);
     // The exported profile is the scaled one the merge judges by.
     const exported = loadProfileFile(join(output, 'profile.json'));

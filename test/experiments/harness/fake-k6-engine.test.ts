@@ -9,7 +9,7 @@ import { once } from 'node:events';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -84,6 +84,7 @@ interface Call {
   args: string[];
   usageReport: boolean;
   secretInEnv: boolean;
+  gc: { GOGC: string | null; GOMEMLIMIT: string | null };
 }
 const log = async (): Promise<(Call | { exitCode: number })[]> =>
   (await readFile(fake.logPath, 'utf8'))
@@ -110,6 +111,19 @@ describe('K6Engine with the fake k6', () => {
     const last = (await calls()).at(-1)!;
     expect(last.usageReport).toBe(false);
     expect(last.args).toContain('--no-usage-report');
+    // Go GC settings for k6: GOGC 400 and a soft limit of a quarter of this machine's memory.
+    expect(last.gc).toEqual({
+      GOGC: '400',
+      GOMEMLIMIT: `${Math.max(512, Math.floor(totalmem() / 4 / 2 ** 20))}MiB`,
+    });
+  });
+
+  it("leaves k6's Go GC alone when the user sets GOGC or GOMEMLIMIT", async () => {
+    const short = spec({ load: { executor: 'constant-vus', vus: 1, duration: 1, pacing: 0.2 } });
+    await engine({ GOGC: '150' }).run(short);
+    expect((await calls()).at(-1)!.gc).toEqual({ GOGC: '150', GOMEMLIMIT: null });
+    await engine({ GOMEMLIMIT: '3GiB' }).run(short);
+    expect((await calls()).at(-1)!.gc).toEqual({ GOGC: null, GOMEMLIMIT: '3GiB' });
   });
 
   it('stops k6 through its REST API when stopWhen holds (exit 103 is a completed, stopped run)', async () => {

@@ -23,7 +23,7 @@ interface Call {
   method: 'GET' | 'POST';
   url: string;
   body?: string;
-  params: { headers?: Record<string, string>; tags?: Record<string, string>; timeout?: string };
+  params: { headers?: Record<string, string>; tags?: Record<string, string>; timeout?: number };
 }
 interface FakeK6 {
   iteration: number;
@@ -172,6 +172,35 @@ describe('terrafix.js (bundle) with k6 stand-ins', () => {
     expect(k6.metrics).toEqual([{ name: 'terrafix_load_start', value: 1 }]);
   });
 
+  it('sends plain webhooks (the fast path: no request object) exactly as iterationRequest does', async () => {
+    for (const mode of ['sync', 'async'] as const) {
+      const k6 = fresh();
+      const s = spec({
+        payload: { endpoint: 'webhook', mode, duplicateRatio: 0, batchRatio: 0, repoSize: 'mixed' },
+        maxRequests: 1000,
+      });
+      const script = await load(s);
+      const iterations = [0, 7, 3, 999];
+      for (const n of iterations) {
+        k6.iteration = n;
+        script.default();
+      }
+      expect(k6.calls).toEqual(
+        iterations.map((n) => {
+          const expected = iterationRequest(s.payload, s.seed, n, s.failedAt);
+          return {
+            method: 'POST',
+            url: `http://127.0.0.1:8081${expected.path}`,
+            body: expected.body,
+            params: { headers: { 'Content-Type': 'application/json' }, timeout: 1500 },
+          };
+        }),
+      );
+      expect(k6.calls[0]!.url.endsWith(mode === 'async' ? '/webhook?mode=async' : '/webhook')).toBe(true);
+      expect(k6.metrics).toEqual([]);
+    }
+  });
+
   it('sends the shared generator request of the global iteration number, timed out', async () => {
     const k6 = fresh();
     const s = spec();
@@ -187,7 +216,8 @@ describe('terrafix.js (bundle) with k6 stand-ins', () => {
       const expected = iterationRequest(s.payload, s.seed, [0, 2, 1][i]!, s.failedAt);
       expect(call.body).toBe(expected.body);
       // No per-request tags: the scenario's (phase:load) mark the samples; each extra would cost every request.
-      expect(call.params).toEqual({ headers: { 'Content-Type': 'application/json' }, timeout: '1500ms' });
+      // The timeout as milliseconds: k6 parses a duration string on every request.
+      expect(call.params).toEqual({ headers: { 'Content-Type': 'application/json' }, timeout: 1500 });
     });
     // Only batches write an item count (items beyond the one every request carries).
     expect(k6.metrics.map((m) => [m.name, m.value])).toEqual(

@@ -44,6 +44,7 @@ if (env.FAKE_K6_LOG !== undefined) {
       args,
       usageReport: !args.includes('--no-usage-report') && env.K6_NO_USAGE_REPORT !== 'true',
       secretInEnv: env.TERRAFIX_WEBHOOK_SECRET !== undefined,
+      gc: { GOGC: env.GOGC ?? null, GOMEMLIMIT: env.GOMEMLIMIT ?? null },
     })}\n`,
   );
 }
