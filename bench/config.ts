@@ -49,6 +49,8 @@ export interface BenchConfig {
   replicaResources: number;
   /** Interleaved rounds of the replica runs (BENCH_REPLICAS_ROUNDS, default 3). */
   replicaRounds: number;
+  /** Interleaved rounds of the k6 script comparison, four k6 runs each (BENCH_K6_ROUNDS, default 5). */
+  k6Rounds: number;
   /** The Redis of the queue ceiling and the replicas; keys under a fresh random prefix, deleted after (BENCH_REDIS_URL). */
   redisUrl: string;
 }
@@ -104,6 +106,7 @@ export function loadBenchConfig(env: Env = process.env): BenchConfig {
     // The fake lists 100 PRs a page and every run waits for all of them: bounded so a round stays short.
     replicaResources: Math.round(num(env, 'BENCH_REPLICAS_RESOURCES', 30, 0, 200)),
     replicaRounds: Math.round(num(env, 'BENCH_REPLICAS_ROUNDS', 3, 1, 20)),
+    k6Rounds: Math.round(num(env, 'BENCH_K6_ROUNDS', 5, 1, 20)),
     redisUrl: env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379',
   };
 }

@@ -8,7 +8,7 @@ try {
   const result = await compareK6Scripts(process.env.PATH, {
     vus: config.connections,
     seconds: config.seconds,
-    rounds: Math.max(1, Math.min(config.rounds, 3)),
+    rounds: config.k6Rounds,
   });
   process.stdout.write(renderK6Ratio(result));
 } finally {

@@ -166,7 +166,7 @@ try {
   results.k6Script = await compareK6Scripts(process.env.PATH, {
     vus: config.connections,
     seconds: config.seconds,
-    rounds: Math.max(1, Math.min(config.rounds, 3)),
+    rounds: config.k6Rounds,
   });
   log(`reports: an all run at duration scale ${config.reportScale}, then three report builds`);
   results.reportBuild = await measureReportBuild(config.reportScale);

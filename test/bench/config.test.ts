@@ -9,6 +9,12 @@ describe('benchmark knobs for the queue ceiling and the replicas', () => {
     expect(c.redisUrl).toBe('redis://127.0.0.1:6379');
   });
 
+  it('k6 script comparison: 5 rounds unless BENCH_K6_ROUNDS says otherwise (1 to 20)', () => {
+    expect(loadBenchConfig({}).k6Rounds).toBe(5);
+    expect(loadBenchConfig({ BENCH_K6_ROUNDS: '2' }).k6Rounds).toBe(2);
+    expect(() => loadBenchConfig({ BENCH_K6_ROUNDS: '0' })).toThrow(/^BENCH_K6_ROUNDS:/);
+  });
+
   it('0 skips either section', () => {
     const c = loadBenchConfig({ BENCH_QUEUE_JOBS: '0', BENCH_REPLICAS_RESOURCES: '0' });
     expect([c.queueJobs, c.replicaResources]).toEqual([0, 0]);
