@@ -81,7 +81,7 @@ const plainBody =
     ? bodyMaker(spec.payload, spec.seed, spec.failedAt, table)
     : null;
 const webhookUrl = `${baseUrl}/webhook${spec.payload.mode === 'async' ? '?mode=async' : ''}`;
-/** Read once: the bundle's module interop would otherwise resolve `http.post` through a getter per request. */
+/** Read once per VU, not through the bundle's module interop object on every request. */
 const post = http.post;
 /**
  * `exec.scenario` builds a fresh object of host accessors on every read; its accessors read the VU's live
