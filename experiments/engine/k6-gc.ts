@@ -14,6 +14,9 @@ export const K6_GOGC = 400;
 const MEMORY_SHARE = 0.25;
 const FLOOR_MIB = 512;
 
+/** The same limit computed in a POSIX shell from /proc/meminfo (kB), for the exported run.sh. */
+export const GOMEMLIMIT_SHELL = `awk '/^MemTotal:/ { m = int($2 * ${MEMORY_SHARE} / 1024); if (m < ${FLOOR_MIB}) m = ${FLOOR_MIB}; printf "%dMiB", m }' /proc/meminfo`;
+
 /** The variables to add to k6's environment (none when the user set either). */
 export function k6GcEnv(
   env: Readonly<Record<string, string | undefined>>,

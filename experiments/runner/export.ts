@@ -8,7 +8,7 @@ import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TerraFixError } from '../../src/pipeline/errors.js';
 import { defaultK6Script } from '../engine/k6-engine.js';
-import { K6_GOGC } from '../engine/k6-gc.js';
+import { GOMEMLIMIT_SHELL, K6_GOGC } from '../engine/k6-gc.js';
 import { toK6Spec } from '../engine/k6-spec-file.js';
 import { type ExperimentProfile, loadDuration, type RunProfile, scaleRun } from '../profiles/schema.js';
 import { baselineConfig, engineSpecOf } from './run-one.js';
@@ -155,7 +155,7 @@ export async function exportExperiment(options: ExportOptions): Promise<Exported
       '# 2. The load (k6 v0.47 or later; set TERRAFIX_WEBHOOK_SECRET in the environment to sign requests), with the',
       "#    runner's Go GC settings for k6 unless you set GOGC or GOMEMLIMIT yourself (docs/benchmarks.md).",
       'if [ -z "${GOGC:-}${GOMEMLIMIT:-}" ] && [ -r /proc/meminfo ]; then',
-      `  GOGC=${K6_GOGC} GOMEMLIMIT="$(awk '/^MemTotal:/ { printf "%dMiB", $2 / 4096 }' /proc/meminfo)"`,
+      `  GOGC=${K6_GOGC} GOMEMLIMIT="$(${GOMEMLIMIT_SHELL})"`,
       '  export GOGC GOMEMLIMIT',
       'fi',
       'k6 run --no-usage-report --out json=k6.ndjson -e TERRAFIX_SPEC="$PWD/spec.json" ../terrafix.js',

@@ -49,13 +49,18 @@ function replica(url: string, time: VirtualTime, store: SharedTokenStore) {
   return { vanta, lines };
 }
 
+/** A fresh key prefix, a fake Vanta and two replicas sharing its token through Redis under that prefix. */
+async function twoReplicas() {
+  prefix = randomKeyPrefix();
+  const time = new VirtualTime();
+  const fakeVanta = await fake({ data: data(), now: time.now });
+  const store = () => new RedisVantaTokenStore(redis, prefix, CLIENT_ID, time.now);
+  return { fakeVanta, a: replica(fakeVanta.url, time, store()), b: replica(fakeVanta.url, time, store()) };
+}
+
 describe('a Vanta token shared through Redis', () => {
   it('two replicas mint once and both use that token', async () => {
-    prefix = randomKeyPrefix();
-    const time = new VirtualTime();
-    const fakeVanta = await fake({ data: data(), now: time.now });
-    const store = () => new RedisVantaTokenStore(redis, prefix, CLIENT_ID, time.now);
-    const [a, b] = [replica(fakeVanta.url, time, store()), replica(fakeVanta.url, time, store())];
+    const { fakeVanta, a, b } = await twoReplicas();
     await Promise.all([
       a.vanta.reader.listFailingTests(),
       b.vanta.reader.listFailingTests(),
@@ -76,11 +81,7 @@ describe('a Vanta token shared through Redis', () => {
   });
 
   it('after a revocation one replica re-mints and the other adopts its token', async () => {
-    prefix = randomKeyPrefix();
-    const time = new VirtualTime();
-    const fakeVanta = await fake({ data: data(), now: time.now });
-    const store = () => new RedisVantaTokenStore(redis, prefix, CLIENT_ID, time.now);
-    const [a, b] = [replica(fakeVanta.url, time, store()), replica(fakeVanta.url, time, store())];
+    const { fakeVanta, a, b } = await twoReplicas();
     await a.vanta.reader.listFailingTests();
     await b.vanta.reader.listFailingTests();
     fakeVanta.revokeAll();

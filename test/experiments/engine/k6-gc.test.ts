@@ -1,5 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import { totalmem } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { K6_GOGC, k6GcEnv } from '../../../experiments/engine/k6-gc.js';
+import { GOMEMLIMIT_SHELL, K6_GOGC, k6GcEnv } from '../../../experiments/engine/k6-gc.js';
 
 const GIB = 2 ** 30;
 
@@ -16,5 +18,10 @@ describe("k6's Go GC settings", () => {
     expect(k6GcEnv({ GOGC: 'off' }, 24 * GIB)).toEqual({});
     expect(k6GcEnv({ GOMEMLIMIT: '2GiB' }, 24 * GIB)).toEqual({});
     expect(k6GcEnv({ GOGC: '' }, 24 * GIB)).toMatchObject({ GOGC: '400' });
+  });
+
+  it('gives the exported run.sh the same limit, computed by the shell from /proc/meminfo', () => {
+    const shell = execFileSync('sh', ['-c', GOMEMLIMIT_SHELL], { encoding: 'utf8' });
+    expect(shell).toBe(k6GcEnv({}, totalmem())['GOMEMLIMIT']);
   });
 });
