@@ -1,12 +1,12 @@
 /**
  * Request bodies for load runs, shared by the built-in engine and the k6 scripts (bundled): pure, no Node APIs.
  * Iteration n of a run is a deterministic function of (seed, n), so a run is reproducible at any concurrency.
- * Bodies are cheap: each (template, target, size, failed_at) is rendered once into a body template with holes
- * for the unique id and the severity, then filled by string concatenation (k6 VUs would otherwise spend most of
+ * Bodies are cheap: each (template, target, size, severity, failed_at) is rendered once into a body template
+ * with two holes for the unique id, then filled by string concatenation (k6 VUs would otherwise spend most of
  * their time building objects and JSON; see `failureBody`). Load generators use `requestGenerator` (and k6's
- * plain-webhook path `bodyMaker` alone), which hash the seed once and draw without allocating: in k6's JavaScript
- * VM every closure, object and string key counts (`iterationRequest` is the readable reference they must match
- * byte for byte).
+ * plain-webhook path `bodyMaker` alone), which derive the seed's numbers once and draw with a few integer
+ * operations: in k6's JavaScript VM every operation, closure, object and string key counts (`iterationRequest`
+ * is the readable reference they must match byte for byte).
  */
 import type { FailureInput, RepoSize } from '../src/pipeline/failure.js';
 import { fnv1a, mix32, mulberry32 } from '../src/simulation/synth/prng.js';
@@ -18,8 +18,6 @@ import {
   TEMPLATES,
   type TemplateName,
   type TemplateSeverity,
-  uniqueIdFor,
-  uniqueNumberFor,
 } from '../src/simulation/synth/templates.js';
 
 /** The part of a run's payload mix the generator needs (see profiles/schema.ts). */
@@ -69,63 +67,111 @@ interface Draw {
 }
 
 /**
- * The choices behind failure `id`: the number behind its unique id (a bijection of the id) xor a seed hash, read
- * as mixed-radix digits (size, template, severity) and the target from what is left. Each choice is uniform
- * (bias below 1e-6) and costs a few integer operations: a stream of pseudo-random draws per failure cost k6's
- * interpreter more than sending the request.
+ * Iterations a run may have: payload numbers stay exact (below 2^53, in doubles and in k6's integers alike) up to
+ * here, and ids stay unique (see `PayloadNumbers`).
  */
-function drawFailure(mix: PayloadMixInput, seed: number, id: number): Draw {
-  let u = (uniqueNumberFor(seed, id) ^ fnv1a(`item:${seed}`)) >>> 0;
+export const MAX_ITERATIONS = 100_000_000;
+const TWO_32 = 4_294_967_296;
+
+/**
+ * The numbers behind a seed's payloads. Failure `id` gets x = (id·stride + offset) mod 2^32: the stride is odd, so
+ * x is a bijection of id mod 2^32 (single webhooks, ids n·ITEM_STRIDE, are unique for every n below 2^29; batch
+ * items for every id below 2^32). Its unique id is x in base 36 after a head character from the seed, and its
+ * draws come from u = x xor (x >> 16) (a Weyl sequence alone would repeat the same rotation of templates).
+ * Three integer operations per failure, where a hash such as mix32 took a dozen: k6's interpreter allocates for
+ * every one of them (see `bodyMaker`).
+ */
+interface PayloadNumbers {
+  /** Odd, in [2^15, 2^16): id·stride < 2^53 for every id of MAX_ITERATIONS iterations. */
+  stride: number;
+  offset: number;
+  /** The first character of every unique id, as a digit (0-35). */
+  head: number;
+}
+
+function payloadNumbers(seed: number): PayloadNumbers {
+  const key = seed >>> 0;
+  return {
+    stride: (fnv1a(`stride:${key}`) & 0x7fff) | 0x8001,
+    offset: fnv1a(`offset:${key}`),
+    head: fnv1a(`stream:${key}`) % 36,
+  };
+}
+
+/** x of failure `id` (see PayloadNumbers). */
+function payloadNumber(numbers: PayloadNumbers, id: number): number {
+  return (id * numbers.stride + numbers.offset) % TWO_32;
+}
+
+/** The unique id of x: 8 characters of [0-9a-z]. */
+function payloadId(numbers: PayloadNumbers, x: number): string {
+  return `${numbers.head.toString(36)}${x.toString(36).padStart(7, '0')}`;
+}
+
+/** u of x: what the draws are read from. */
+const drawNumber = (x: number): number => (x ^ (x >>> 16)) >>> 0;
+
+const sizesOf = (mix: PayloadMixInput): readonly RepoSize[] =>
+  mix.repoSize === 'mixed' ? SIZES : [mix.repoSize];
+
+/**
+ * The choices behind u: (size, template) is u mod (sizes × templates), size-major; then (target, severity) is
+ * (u >> 8) mod (targets × 4), target-major. Each choice is uniform over a run.
+ */
+function drawOf(mix: PayloadMixInput, u: number): Draw {
   const sizes = sizesOf(mix);
   const templates = mix.templates ?? TEMPLATE_NAMES;
-  const size = sizes[u % sizes.length]!;
-  u = (u / sizes.length) >>> 0;
-  const template = templates[u % templates.length]!;
-  u = (u / templates.length) >>> 0;
-  const severity = SEVERITIES[u % SEVERITIES.length]!;
-  u = (u / SEVERITIES.length) >>> 0;
+  const st = u % (sizes.length * templates.length);
+  const size = sizes[Math.floor(st / templates.length)]!;
+  const template = templates[st % templates.length]!;
   const targets = targetsOf(template, size);
-  return { template, target: targets[u % targets.length]!, size, severity };
+  const kv = (u >>> 8) % (targets.length * SEVERITIES.length);
+  return {
+    template,
+    size,
+    target: targets[Math.floor(kv / SEVERITIES.length)]!,
+    severity: SEVERITIES[kv % SEVERITIES.length]!,
+  };
 }
 
 /** Failure number `id` of a run: unique per id, reproducible from the seed. */
 export function failureFor(mix: PayloadMixInput, seed: number, id: number, failedAt: string): FailureInput {
-  const d = drawFailure(mix, seed, id);
-  return makeFailure({ ...d, uniqueId: uniqueIdFor(seed, id), failedAt });
+  const numbers = payloadNumbers(seed);
+  const x = payloadNumber(numbers, id);
+  return makeFailure({ ...drawOf(mix, drawNumber(x)), uniqueId: payloadId(numbers, x), failedAt });
 }
 
 const ID_HOLE = '~tfx-id~';
-const SEVERITY_HOLE = '~tfx-severity~';
-const HOLES = /~tfx-id~|~tfx-severity~/;
-/** Rendered body templates: [before id, before severity, before id, rest]; reset when failed_at changes. */
-const bodyTemplates = new Map<string, readonly string[] | null>();
+/** A body template: [before the id, between the two ids, after]. */
+type BodyParts = readonly [string, string, string];
+/** Rendered body templates; reset when failed_at changes. */
+const bodyTemplates = new Map<string, BodyParts | null>();
 let templatesFailedAt = '';
 
-/** The body template of one draw: [before id, before severity, before id, rest]; null when it cannot be split. */
-function bodyPartsOf(d: Omit<Draw, 'severity'>, failedAt: string): readonly string[] | null {
-  const rendered = JSON.stringify(
-    makeFailure({ ...d, uniqueId: ID_HOLE, failedAt, severity: SEVERITY_HOLE as TemplateSeverity }),
-  ).split(HOLES);
-  // The holes must come out in the order of makeFailure's keys; anything else falls back to the slow path.
-  return rendered.length === 4 ? rendered : null;
+/** The body template of one draw; null when it cannot be split (the id must appear exactly twice). */
+function bodyPartsOf(d: Draw, failedAt: string): BodyParts | null {
+  const parts = JSON.stringify(makeFailure({ ...d, uniqueId: ID_HOLE, failedAt })).split(ID_HOLE);
+  return parts.length === 3 ? [parts[0]!, parts[1]!, parts[2]!] : null;
 }
 
 /** `JSON.stringify(failureFor(...))`, from a precomputed template (identical bytes, a fraction of the work). */
 export function failureBody(mix: PayloadMixInput, seed: number, id: number, failedAt: string): string {
-  const d = drawFailure(mix, seed, id);
-  const uniqueId = uniqueIdFor(seed, id);
+  const numbers = payloadNumbers(seed);
+  const x = payloadNumber(numbers, id);
+  const d = drawOf(mix, drawNumber(x));
+  const uniqueId = payloadId(numbers, x);
   if (failedAt !== templatesFailedAt || bodyTemplates.size > 50_000) {
     bodyTemplates.clear();
     templatesFailedAt = failedAt;
   }
-  const key = `${d.template}|${d.size}|${d.target.address}`;
+  const key = `${d.template}|${d.size}|${d.target.address}|${d.severity}`;
   let parts = bodyTemplates.get(key);
   if (parts === undefined) {
     parts = bodyPartsOf(d, failedAt);
     bodyTemplates.set(key, parts);
   }
   if (parts === null) return JSON.stringify(makeFailure({ ...d, uniqueId, failedAt }));
-  return `${parts[0]}${uniqueId}${parts[1]}${d.severity}${parts[2]}${uniqueId}${parts[3]}`;
+  return `${parts[0]}${uniqueId}${parts[1]}${uniqueId}${parts[2]}`;
 }
 
 /** The request of iteration `n` (0-based, counted across all VUs of the run). */
@@ -159,18 +205,17 @@ export function iterationRequest(
 }
 
 /**
- * Every body template of a mix, [size][template][target] (the orders of drawFailure's digits): the parts around
- * the holes, or null where a body must be rendered whole. Plain data, so k6 renders it once for all VUs.
+ * Every body template of a mix, in drawOf's order: [size × template][target × severity], the parts around the
+ * two ids, or null where a body must be rendered whole. Plain data, so k6 renders it once for all VUs.
  */
-export type BodyTable = (readonly string[] | null)[][][];
-
-const sizesOf = (mix: PayloadMixInput): readonly RepoSize[] =>
-  mix.repoSize === 'mixed' ? SIZES : [mix.repoSize];
+export type BodyTable = (BodyParts | null)[][];
 
 export function bodyTable(mix: PayloadMixInput, failedAt: string): BodyTable {
-  return sizesOf(mix).map((size) =>
+  return sizesOf(mix).flatMap((size) =>
     (mix.templates ?? TEMPLATE_NAMES).map((template) =>
-      targetsOf(template, size).map((target) => bodyPartsOf({ template, target, size }, failedAt)),
+      targetsOf(template, size).flatMap((target) =>
+        SEVERITIES.map((severity) => bodyPartsOf({ template, target, size, severity }, failedAt)),
+      ),
     ),
   );
 }
@@ -181,53 +226,34 @@ export function isPlainWebhookMix(mix: PayloadMixInput): boolean {
 }
 
 /**
- * `(id) => failureBody(mix, seed, id, failedAt)`, drawing as drawFailure does, with everything that depends only
- * on the run computed once: the seed hashes, the list lengths and the body templates (`table`, which must be
- * `bodyTable(mix, failedAt)`), found by index. In k6 a plain webhook iteration is one call of this and one
- * `http.post`: no request object, no other frame (k6's VM reallocates its value stack for every iteration, so each
- * frame and local costs memory the garbage collector then reclaims).
+ * `(k) => failureBody(mix, seed, k * stride, failedAt)`, with everything that depends only on the run computed
+ * once (the payload numbers, the stride folded into the multiplier, the body templates: `table` must be
+ * `bodyTable(mix, failedAt)`). k6 runs this for every request, in goja, an interpreter that allocates for the
+ * result of every arithmetic operation, every call and every frame (and rebuilds its value stack for every
+ * iteration): so it is a handful of operations, two array reads and one string concatenation. In k6 a plain
+ * webhook iteration is one call of this (stride ITEM_STRIDE) and one `http.post`.
  */
 export function bodyMaker(
   mix: PayloadMixInput,
   seed: number,
   failedAt: string,
   table: BodyTable = bodyTable(mix, failedAt),
-): (id: number) => string {
-  const itemSeed = fnv1a(`item:${seed}`);
-  const streamHash = fnv1a(`stream:${seed >>> 0}`);
-  const head = streamHash % 36;
-  /** head·36^7 + x, in base 36, is uniqueIdFor's head character and x padded to 7 digits (one host call). */
+  stride = 1,
+): (k: number) => string {
+  const numbers = payloadNumbers(seed);
+  const multiplier = numbers.stride * stride;
+  const { offset, head } = numbers;
+  /** head·36^7 + x, in base 36, is the head character and x padded to 7 digits (one host call). */
   const headBase = head * 78_364_164_096; // 36^7
-  const sizes = sizesOf(mix);
-  const templates = mix.templates ?? TEMPLATE_NAMES;
-  const sizeCount = sizes.length;
-  const templateCount = templates.length;
-  if (SEVERITIES.length !== 4) throw new Error('payloads: the severity digit assumes four severities');
-  return (id) => {
-    // uniqueNumberFor(seed, id): mix32 inlined (a call costs goja as much as the arithmetic).
-    let x = (id + streamHash) >>> 0;
-    x ^= x >>> 16;
-    x = Math.imul(x, 0x7feb352d);
-    x ^= x >>> 15;
-    x = Math.imul(x, 0x846ca68b);
-    x ^= x >>> 16;
-    x >>>= 0;
+  const pairs = table.length;
+  return (k) => {
+    const x = (k * multiplier + offset) % TWO_32;
     const uniqueId = head === 0 ? `0${x.toString(36).padStart(7, '0')}` : (headBase + x).toString(36);
-    let u = (x ^ itemSeed) >>> 0;
-    const s = u % sizeCount;
-    u = (u / sizeCount) >>> 0;
-    const t = u % templateCount;
-    u = (u / templateCount) >>> 0;
-    const severity = SEVERITIES[u & 3]!;
-    const byTarget = table[s]![t]!;
-    const k = (u >>> 2) % byTarget.length;
-    const p = byTarget[k]!;
-    if (p === null) {
-      const d = { template: templates[t]!, size: sizes[s]!, severity };
-      const target = targetsOf(d.template, d.size)[k]!;
-      return JSON.stringify(makeFailure({ ...d, target, uniqueId, failedAt }));
-    }
-    return `${p[0]}${uniqueId}${p[1]}${severity}${p[2]}${uniqueId}${p[3]}`;
+    const u = (x ^ (x >>> 16)) >>> 0;
+    const byPair = table[u % pairs]!;
+    const p = byPair[(u >>> 8) % byPair.length]!;
+    if (p === null) return JSON.stringify(failureFor(mix, seed, k * stride, failedAt));
+    return `${p[0]}${uniqueId}${p[1]}${uniqueId}${p[2]}`;
   };
 }
 
@@ -242,6 +268,7 @@ export function requestGenerator(
   table: BodyTable = bodyTable(mix, failedAt),
 ): (n: number) => IterationRequest {
   const body = bodyMaker(mix, seed, failedAt, table);
+  const webhookBody = bodyMaker(mix, seed, failedAt, table, ITEM_STRIDE);
   const iterSeed = fnv1a(`iter:${seed}`);
   const query = mix.mode === 'async' ? '?mode=async' : '';
   const webhookPath = `/webhook${query}`;
@@ -264,7 +291,7 @@ export function requestGenerator(
   // true, and nothing is drawn after it), which is most load.
   const plainWebhooks = isPlainWebhookMix(mix);
   return (n) => {
-    if (plainWebhooks) return { path: webhookPath, body: body(n * ITEM_STRIDE), items: 1, duplicate: false };
+    if (plainWebhooks) return { path: webhookPath, body: webhookBody(n), items: 1, duplicate: false };
     state = mix32(iterSeed ^ mix32(n));
     const duplicate = n > 0 && next() < duplicateRatio;
     const batch = mix.endpoint === 'batch' || (mix.endpoint === 'mixed' && next() < mix.batchRatio);

@@ -78,7 +78,7 @@ const nextRequest = requestGenerator(spec.payload, spec.seed, spec.failedAt, tab
 /** Unsigned single webhooks (most load) skip the request object: one body call and one post per iteration. */
 const plainBody =
   secret === '' && isPlainWebhookMix(spec.payload)
-    ? bodyMaker(spec.payload, spec.seed, spec.failedAt, table)
+    ? bodyMaker(spec.payload, spec.seed, spec.failedAt, table, ITEM_STRIDE)
     : null;
 const webhookUrl = `${baseUrl}/webhook${spec.payload.mode === 'async' ? '?mode=async' : ''}`;
 /** Read once per VU, not through the bundle's module interop object on every request. */
@@ -110,7 +110,7 @@ export default function (): void {
     return;
   }
   if (plainBody !== null && !paced) {
-    post(webhookUrl, plainBody(n * ITEM_STRIDE), params);
+    post(webhookUrl, plainBody(n), params);
     return;
   }
   const request = nextRequest(n);

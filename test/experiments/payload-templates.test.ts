@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
+  bodyMaker,
   failureBody,
   failureFor,
+  ITEM_STRIDE,
   iterationRequest,
+  MAX_ITERATIONS,
   type PayloadMixInput,
   requestGenerator,
 } from '../../experiments/payloads.js';
@@ -68,11 +71,47 @@ describe('requestGenerator', () => {
         [18, '2026-11-30T00:00:00.000Z'],
       ] as const) {
         const next = requestGenerator(mix, seed, failedAt);
-        for (const n of [...Array.from({ length: 300 }, (_, i) => i), 123_456, 9_999_999]) {
+        // The last iterations a run may have: the generator's folded multiplier must stay exact there.
+        for (const n of [
+          ...Array.from({ length: 300 }, (_, i) => i),
+          123_456,
+          9_999_999,
+          MAX_ITERATIONS - 1,
+        ]) {
           expect(next(n)).toEqual(iterationRequest(mix, seed, n, failedAt));
         }
       }
     }
+  });
+});
+
+describe('payload ids', () => {
+  const idsOf = (body: string): [string, string] => {
+    const f = JSON.parse(body) as { test_id: string; resource_id: string };
+    return [f.test_id.slice(-8), f.resource_id.slice(4)];
+  };
+
+  it('are 8 characters of [0-9a-z], the same in test_id and resource_id, distinct across a run', () => {
+    const mix = MIXES[0]!;
+    for (const seed of [11, 18, 4_000_000_000]) {
+      const body = bodyMaker(mix, seed, '2026-11-30T00:00:00.000Z', undefined, ITEM_STRIDE);
+      const seen = new Set<string>();
+      const ns = [...Array.from({ length: 30_000 }, (_, i) => i), MAX_ITERATIONS - 2, MAX_ITERATIONS - 1];
+      for (const n of ns) {
+        const [id, resource] = idsOf(body(n));
+        expect(id).toMatch(/^[0-9a-z]{8}$/);
+        expect(resource).toBe(id);
+        seen.add(id);
+      }
+      expect(seen.size).toBe(ns.length);
+    }
+  });
+
+  it('are distinct for batch items too', () => {
+    const body = bodyMaker(MIXES[3]!, 5, '2026-11-30T00:00:00.000Z');
+    const seen = new Set<string>();
+    for (let n = 0; n < 200; n++) for (let j = 0; j < 50; j++) seen.add(idsOf(body(n * ITEM_STRIDE + j))[0]);
+    expect(seen.size).toBe(200 * 50);
   });
 });
 

@@ -368,22 +368,57 @@ function targetsOf(template, size) {
   }
   return targets;
 }
-var ID_HOLE = "~tfx-id~";
-var SEVERITY_HOLE = "~tfx-severity~";
-var HOLES = /~tfx-id~|~tfx-severity~/;
-function bodyPartsOf(d, failedAt) {
-  const rendered = JSON.stringify(
-    makeFailure(__spreadProps(__spreadValues({}, d), { uniqueId: ID_HOLE, failedAt, severity: SEVERITY_HOLE }))
-  ).split(HOLES);
-  return rendered.length === 4 ? rendered : null;
+var TWO_32 = 4294967296;
+function payloadNumbers(seed) {
+  const key = seed >>> 0;
+  return {
+    stride: fnv1a(`stride:${key}`) & 32767 | 32769,
+    offset: fnv1a(`offset:${key}`),
+    head: fnv1a(`stream:${key}`) % 36
+  };
 }
+function payloadNumber(numbers, id) {
+  return (id * numbers.stride + numbers.offset) % TWO_32;
+}
+function payloadId(numbers, x) {
+  return `${numbers.head.toString(36)}${x.toString(36).padStart(7, "0")}`;
+}
+var drawNumber = (x) => (x ^ x >>> 16) >>> 0;
 var sizesOf = (mix) => mix.repoSize === "mixed" ? SIZES : [mix.repoSize];
+function drawOf(mix, u) {
+  var _a2;
+  const sizes = sizesOf(mix);
+  const templates = (_a2 = mix.templates) != null ? _a2 : TEMPLATE_NAMES;
+  const st = u % (sizes.length * templates.length);
+  const size = sizes[Math.floor(st / templates.length)];
+  const template = templates[st % templates.length];
+  const targets = targetsOf(template, size);
+  const kv = (u >>> 8) % (targets.length * SEVERITIES.length);
+  return {
+    template,
+    size,
+    target: targets[Math.floor(kv / SEVERITIES.length)],
+    severity: SEVERITIES[kv % SEVERITIES.length]
+  };
+}
+function failureFor(mix, seed, id, failedAt) {
+  const numbers = payloadNumbers(seed);
+  const x = payloadNumber(numbers, id);
+  return makeFailure(__spreadProps(__spreadValues({}, drawOf(mix, drawNumber(x))), { uniqueId: payloadId(numbers, x), failedAt }));
+}
+var ID_HOLE = "~tfx-id~";
+function bodyPartsOf(d, failedAt) {
+  const parts = JSON.stringify(makeFailure(__spreadProps(__spreadValues({}, d), { uniqueId: ID_HOLE, failedAt }))).split(ID_HOLE);
+  return parts.length === 3 ? [parts[0], parts[1], parts[2]] : null;
+}
 function bodyTable(mix, failedAt) {
-  return sizesOf(mix).map(
+  return sizesOf(mix).flatMap(
     (size) => {
       var _a2;
       return ((_a2 = mix.templates) != null ? _a2 : TEMPLATE_NAMES).map(
-        (template) => targetsOf(template, size).map((target) => bodyPartsOf({ template, target, size }, failedAt))
+        (template) => targetsOf(template, size).flatMap(
+          (target) => SEVERITIES.map((severity) => bodyPartsOf({ template, target, size, severity }, failedAt))
+        )
       );
     }
   );
@@ -391,46 +426,26 @@ function bodyTable(mix, failedAt) {
 function isPlainWebhookMix(mix) {
   return mix.endpoint === "webhook" && !(mix.duplicateRatio > 0);
 }
-function bodyMaker(mix, seed, failedAt, table2 = bodyTable(mix, failedAt)) {
-  var _a2;
-  const itemSeed = fnv1a(`item:${seed}`);
-  const streamHash = fnv1a(`stream:${seed >>> 0}`);
-  const head = streamHash % 36;
+function bodyMaker(mix, seed, failedAt, table2 = bodyTable(mix, failedAt), stride = 1) {
+  const numbers = payloadNumbers(seed);
+  const multiplier = numbers.stride * stride;
+  const { offset, head } = numbers;
   const headBase = head * 78364164096;
-  const sizes = sizesOf(mix);
-  const templates = (_a2 = mix.templates) != null ? _a2 : TEMPLATE_NAMES;
-  const sizeCount = sizes.length;
-  const templateCount = templates.length;
-  if (SEVERITIES.length !== 4) throw new Error("payloads: the severity digit assumes four severities");
-  return (id) => {
-    let x = id + streamHash >>> 0;
-    x ^= x >>> 16;
-    x = Math.imul(x, 2146121005);
-    x ^= x >>> 15;
-    x = Math.imul(x, 2221713035);
-    x ^= x >>> 16;
-    x >>>= 0;
+  const pairs = table2.length;
+  return (k) => {
+    const x = (k * multiplier + offset) % TWO_32;
     const uniqueId = head === 0 ? `0${x.toString(36).padStart(7, "0")}` : (headBase + x).toString(36);
-    let u = (x ^ itemSeed) >>> 0;
-    const s = u % sizeCount;
-    u = u / sizeCount >>> 0;
-    const t = u % templateCount;
-    u = u / templateCount >>> 0;
-    const severity = SEVERITIES[u & 3];
-    const byTarget = table2[s][t];
-    const k = (u >>> 2) % byTarget.length;
-    const p = byTarget[k];
-    if (p === null) {
-      const d = { template: templates[t], size: sizes[s], severity };
-      const target = targetsOf(d.template, d.size)[k];
-      return JSON.stringify(makeFailure(__spreadProps(__spreadValues({}, d), { target, uniqueId, failedAt })));
-    }
-    return `${p[0]}${uniqueId}${p[1]}${severity}${p[2]}${uniqueId}${p[3]}`;
+    const u = (x ^ x >>> 16) >>> 0;
+    const byPair = table2[u % pairs];
+    const p = byPair[(u >>> 8) % byPair.length];
+    if (p === null) return JSON.stringify(failureFor(mix, seed, k * stride, failedAt));
+    return `${p[0]}${uniqueId}${p[1]}${uniqueId}${p[2]}`;
   };
 }
 function requestGenerator(mix, seed, failedAt, table2 = bodyTable(mix, failedAt)) {
   var _a2;
   const body = bodyMaker(mix, seed, failedAt, table2);
+  const webhookBody = bodyMaker(mix, seed, failedAt, table2, ITEM_STRIDE);
   const iterSeed = fnv1a(`iter:${seed}`);
   const query = mix.mode === "async" ? "?mode=async" : "";
   const webhookPath = `/webhook${query}`;
@@ -448,7 +463,7 @@ function requestGenerator(mix, seed, failedAt, table2 = bodyTable(mix, failedAt)
   const int = (k) => next() * k | 0;
   const plainWebhooks = isPlainWebhookMix(mix);
   return (n) => {
-    if (plainWebhooks) return { path: webhookPath, body: body(n * ITEM_STRIDE), items: 1, duplicate: false };
+    if (plainWebhooks) return { path: webhookPath, body: webhookBody(n), items: 1, duplicate: false };
     state = mix32(iterSeed ^ mix32(n));
     const duplicate = n > 0 && next() < duplicateRatio;
     const batch = mix.endpoint === "batch" || mix.endpoint === "mixed" && next() < mix.batchRatio;
@@ -740,7 +755,7 @@ var bodies = new import_data.SharedArray("terrafix-bodies", () => [
 ]);
 var table = JSON.parse(JSON.stringify(bodies[0]));
 var nextRequest = requestGenerator(spec.payload, spec.seed, spec.failedAt, table);
-var plainBody = secret === "" && isPlainWebhookMix(spec.payload) ? bodyMaker(spec.payload, spec.seed, spec.failedAt, table) : null;
+var plainBody = secret === "" && isPlainWebhookMix(spec.payload) ? bodyMaker(spec.payload, spec.seed, spec.failedAt, table, ITEM_STRIDE) : null;
 var webhookUrl = `${baseUrl}/webhook${spec.payload.mode === "async" ? "?mode=async" : ""}`;
 var post = import_http.default.post;
 var scenarioInfo;
@@ -761,7 +776,7 @@ function terrafix_default() {
     return;
   }
   if (plainBody !== null && !paced) {
-    post(webhookUrl, plainBody(n * ITEM_STRIDE), params);
+    post(webhookUrl, plainBody(n), params);
     return;
   }
   const request = nextRequest(n);

@@ -1,5 +1,6 @@
 /** What `terrafix experiments list` and `experiments export` do once their options are parsed. */
 import { z } from 'zod';
+import { MAX_ITERATIONS } from '../../../experiments/payloads.js';
 import { loadProfile, loadProfileFile } from '../../../experiments/profiles/load.js';
 import {
   EXPERIMENT_NAMES,
@@ -42,7 +43,11 @@ const exportSchema = z.object({
   host: z.string().url(),
   seed: seedSchema,
   durationScale: durationScaleSchema,
-  maxRequests: z.coerce.number().int().positive(),
+  maxRequests: z.coerce
+    .number()
+    .int()
+    .positive()
+    .max(MAX_ITERATIONS, `at most ${MAX_ITERATIONS} (payload ids stay unique and exact up to there)`),
   parallelism: z.coerce.number().int().min(1).max(1000),
 });
 

@@ -1,6 +1,7 @@
 /** What `terrafix experiments run` does once its options are parsed: choose the engine, run, report, print. */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { MAX_ITERATIONS } from '../../../experiments/payloads.js';
 import { K6Engine } from '../../../experiments/engine/k6-engine.js';
 import type { LoadEngine } from '../../../experiments/engine/port.js';
 import { ENGINE_VERSION } from '../../../experiments/engine/result.js';
@@ -29,7 +30,12 @@ const optionsSchema = z.object({
   output: z.string().min(1),
   seed: seedSchema,
   durationScale: durationScaleSchema,
-  maxRequests: z.coerce.number().int().positive().optional(),
+  maxRequests: z.coerce
+    .number()
+    .int()
+    .positive()
+    .max(MAX_ITERATIONS, `at most ${MAX_ITERATIONS} (payload ids stay unique and exact up to there)`)
+    .optional(),
   baseline: z.string().min(1).optional(),
   charts: z.boolean().default(true),
   report: z.boolean().default(true),

@@ -7,7 +7,11 @@ import { parseSpec } from '../../../experiments/k6/spec.js';
 import { buildOptions } from '../../../experiments/k6/options.js';
 import { loadProfile, loadProfileFile } from '../../../experiments/profiles/load.js';
 import { exportExperiment, k8sName } from '../../../experiments/runner/export.js';
-import { describeProfiles, listedProfiles } from '../../../src/cli/lab/experiments-export.js';
+import {
+  describeProfiles,
+  exportExperimentCommand,
+  listedProfiles,
+} from '../../../src/cli/lab/experiments-export.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -108,5 +112,20 @@ describe('experiments list and --profile files', () => {
     );
     expect(() => loadProfileFile(file)).toThrow(/runs\.0\.load\.vus/);
     expect(() => loadProfileFile(join(dir, 'missing.json'))).toThrow(/cannot read profile/);
+  });
+
+  it('refuses more requests per run than payload ids cover, naming the flag', async () => {
+    const options = {
+      experiment: 'smoke',
+      output: join(dir, 'too-many'),
+      host: 'http://127.0.0.1:8081',
+      seed: '1',
+      durationScale: '1',
+      parallelism: '1',
+    };
+    await expect(exportExperimentCommand({ ...options, maxRequests: '100000001' })).rejects.toThrow(
+      /--max-requests: at most 100000000/,
+    );
+    await expect(stat(join(dir, 'too-many'))).rejects.toThrow(/ENOENT/);
   });
 });
