@@ -12,7 +12,7 @@ import { execFile } from 'node:child_process';
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir, totalmem } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { delimiter, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { TerraFixError } from '../../src/pipeline/errors.js';
@@ -157,7 +157,8 @@ export class K6Engine implements LoadEngine {
     const k6Version = await this.version();
     const keep = options.artifactsDir ?? this.options.artifactsDir;
     const scratch = await mkdtemp(join(tmpdir(), 'terrafix-k6-'));
-    const dir = keep ?? scratch;
+    // Absolute: k6 resolves the script's open() against the script's own folder, not the working directory.
+    const dir = resolve(keep ?? scratch);
     try {
       if (keep !== undefined) await mkdir(keep, { recursive: true });
       const paths = {

@@ -10,7 +10,7 @@ import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultK6Script, K6Engine } from '../../../experiments/engine/k6-engine.js';
@@ -157,6 +157,19 @@ describe('K6Engine with the fake k6', () => {
     expect(warnings).toEqual([expect.stringMatching(/level=warning msg="The moon is full"/)]);
     expect(await readFile(join(artifactsDir, 'k6.log'), 'utf8')).toContain('The moon is full');
     expect((await readdir(artifactsDir)).sort()).toEqual(['k6.log', 'spec.json', 'summary.json']);
+  });
+
+  it('hands k6 absolute paths when the run folder is relative (k6 reads the spec from the script folder)', async () => {
+    const artifactsDir = relative(process.cwd(), join(scratch, 'relative'));
+    const result = await engine().run(
+      spec({ load: { executor: 'constant-vus', vus: 1, duration: 1, pacing: 0.2 } }),
+      {
+        artifactsDir,
+      },
+    );
+    expect(result.requests).toBeGreaterThan(0);
+    const args = (await calls()).at(-1)?.args ?? [];
+    expect(args).toContain(`TERRAFIX_SPEC=${join(scratch, 'relative', 'spec.json')}`);
   });
 
   it('fails with k6 exit 108 when setup() finds the target not ready', async () => {

@@ -6,8 +6,8 @@
  *   K6_NO_USAGE_REPORT=true or the flag turn the usage report off (the call log says whether one would be sent);
  * - start-up: VU initialisation and setup() take a while (FAKE_K6_INIT_MS, default 1500 ms) before the load;
  *   the REST API answers meanwhile (status 1 InitVUs, 6 Setup, then 7 Running);
- * - the script's behaviour, driven by its spec (TERRAFIX_SPEC): exit 107 when the spec is missing (a script
- *   exception in the init context), setup() GETs /ready and aborts with exit 108 unless it answers 200, then
+ * - the script's behaviour, driven by its spec (TERRAFIX_SPEC, a relative path read from the script's folder as
+ *   k6's open() does): exit 107 when the spec is missing or unreadable (a script exception in the init context), setup() GETs /ready and aborts with exit 108 unless it answers 200, then
  *   the load: real HTTP requests with the shared payload generator's bodies (signed with
  *   TERRAFIX_WEBHOOK_SECRET when set), closed models paced, open models dropping iterations when maxVUs are
  *   busy, maxRequests respected;
@@ -26,6 +26,7 @@
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { createHmac } from 'node:crypto';
 import { createServer } from 'node:http';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { iterationRequest } from '../../../experiments/payloads.js';
 import { plannedDuration } from '../../../experiments/k6/options.js';
 import { type K6Spec, parseSpec } from '../../../experiments/k6/spec.js';
@@ -86,7 +87,17 @@ if (specPath === undefined || specPath === '') {
   stderr('error', 'Error: TERRAFIX_SPEC is not set: run k6 with -e TERRAFIX_SPEC=/absolute/path/spec.json');
   process.exit(107);
 }
-const spec: K6Spec = parseSpec(readFileSync(specPath, 'utf8'));
+// The script's open() resolves a relative path against the script's folder, as k6 does; a missing file is a
+// script exception in the init context (exit 107).
+const specFile = isAbsolute(specPath) ? specPath : resolve(dirname(resolve(script)), specPath);
+let specText: string;
+try {
+  specText = readFileSync(specFile, 'utf8');
+} catch {
+  stderr('error', `GoError: stat ${specFile}: no such file or directory`);
+  process.exit(107);
+}
+const spec: K6Spec = parseSpec(specText);
 
 // --- output: buffered NDJSON, flushed every 200 ms like k6's json output ---
 let buffer = '';
