@@ -185,7 +185,7 @@ export function loadDuration(load: LoadShape): number {
   return 'duration' in load ? load.duration : load.stages.reduce((t, s) => t + s.duration, 0);
 }
 
-/** The same profile with every duration (and phase time) multiplied by `scale`. */
+/** The same profile with every duration (and phase time) multiplied by `scale`; durations stay at least 1 s. */
 export function scaleRun(run: RunProfile, scale: number): RunProfile {
   const s = (v: number) => Math.max(1, Math.round(v * scale * 1000) / 1000);
   const load: LoadShape =
@@ -196,7 +196,8 @@ export function scaleRun(run: RunProfile, scale: number): RunProfile {
     ...run,
     load,
     phases: run.phases.map((p) => ({ ...p, at: p.at * scale })),
-    warmupSeconds: Math.round(run.warmupSeconds * scale * 1000) / 1000,
+    // A warm-up is a load of its own: at least 1 s, like every duration (k6 refuses shorter constant loads).
+    warmupSeconds: run.warmupSeconds > 0 ? s(run.warmupSeconds) : 0,
   };
 }
 

@@ -37,6 +37,17 @@ describe('experiment profiles', () => {
     expect(scaled.phases.map((p) => p.at)).toEqual([3, 6]);
   });
 
+  it('keeps every scaled duration, warm-ups included, at 1 s or more (k6 refuses shorter constant loads)', () => {
+    for (const name of EXPERIMENT_NAMES) {
+      for (const run of loadProfile(name).runs) {
+        const scaled = scaleRun(run, 0.01);
+        if (run.warmupSeconds > 0) expect(scaled.warmupSeconds).toBe(1);
+        else expect(scaled.warmupSeconds).toBe(0);
+        if ('duration' in scaled.load) expect(scaled.load.duration).toBeGreaterThanOrEqual(1);
+      }
+    }
+  });
+
   it('expands all and rejects unknown experiment names', () => {
     expect(experimentsFor('all')).toEqual(['throughput', 'resilience', 'scalability', 'burst', 'cascade']);
     expect(experimentsFor('smoke,burst')).toEqual(['smoke', 'burst']);

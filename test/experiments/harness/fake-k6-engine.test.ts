@@ -172,6 +172,12 @@ describe('K6Engine with the fake k6', () => {
     expect(args).toContain(`TERRAFIX_SPEC=${join(scratch, 'relative', 'spec.json')}`);
   });
 
+  it('fails with k6 exit 104 on a constant load shorter than 1 s, as k6 refuses it', async () => {
+    await expect(
+      engine().run(spec({ load: { executor: 'constant-vus', vus: 1, duration: 0.5, pacing: 0.2 } })),
+    ).rejects.toThrow(/k6 exited with 104: [\s\S]*the duration must be at least 1s, but is 500ms/);
+  });
+
   it('fails with k6 exit 108 when setup() finds the target not ready', async () => {
     ready = 503;
     try {

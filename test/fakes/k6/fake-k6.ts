@@ -7,7 +7,9 @@
  * - start-up: VU initialisation and setup() take a while (FAKE_K6_INIT_MS, default 1500 ms) before the load;
  *   the REST API answers meanwhile (status 1 InitVUs, 6 Setup, then 7 Running);
  * - the script's behaviour, driven by its spec (TERRAFIX_SPEC, a relative path read from the script's folder as
- *   k6's open() does): exit 107 when the spec is missing or unreadable (a script exception in the init context), setup() GETs /ready and aborts with exit 108 unless it answers 200, then
+ *   k6's open() does): exit 107 when the spec is missing or unreadable (a script exception in the init context),
+ *   exit 104 when a constant executor's duration is under 1 s (k6's option check), setup() GETs /ready and
+ *   aborts with exit 108 unless it answers 200, then
  *   the load: real HTTP requests with the shared payload generator's bodies (signed with
  *   TERRAFIX_WEBHOOK_SECRET when set), closed models paced, open models dropping iterations when maxVUs are
  *   busy, maxRequests respected;
@@ -98,6 +100,17 @@ try {
   process.exit(107);
 }
 const spec: K6Spec = parseSpec(specText);
+// k6 validates the options before it starts: constant executors need a duration of at least 1 s (exit 104).
+if (
+  (spec.load.executor === 'constant-vus' || spec.load.executor === 'constant-arrival-rate') &&
+  spec.load.duration < 1
+) {
+  stderr(
+    'error',
+    `There were problems with the specified script configuration:\n\t- scenario load has configuration errors: the duration must be at least 1s, but is ${Math.round(spec.load.duration * 1000)}ms`,
+  );
+  process.exit(104);
+}
 
 // --- output: buffered NDJSON, flushed every 200 ms like k6's json output ---
 let buffer = '';
