@@ -1,6 +1,5 @@
 /** What `terrafix experiments list` and `experiments export` do once their options are parsed. */
 import { z } from 'zod';
-import { MAX_ITERATIONS } from '../../../experiments/payloads.js';
 import { loadProfile, loadProfileFile } from '../../../experiments/profiles/load.js';
 import {
   EXPERIMENT_NAMES,
@@ -10,7 +9,7 @@ import {
 import { exportExperiment } from '../../../experiments/runner/export.js';
 import { TerraFixError } from '../../pipeline/errors.js';
 import { parseOptions } from '../tolerance-options.js';
-import { durationScaleSchema, seedSchema } from './experiments-run.js';
+import { durationScaleSchema, maxRequestsSchema, seedSchema } from './experiments-run.js';
 
 /** The experiments `list` shows: every shipped one, then the files given. */
 export function listedProfiles(files: readonly string[]): ExperimentProfile[] {
@@ -43,11 +42,7 @@ const exportSchema = z.object({
   host: z.string().url(),
   seed: seedSchema,
   durationScale: durationScaleSchema,
-  maxRequests: z.coerce
-    .number()
-    .int()
-    .positive()
-    .max(MAX_ITERATIONS, `at most ${MAX_ITERATIONS} (payload ids stay unique and exact up to there)`),
+  maxRequests: maxRequestsSchema,
   parallelism: z.coerce.number().int().min(1).max(1000),
 });
 

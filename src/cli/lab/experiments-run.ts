@@ -20,6 +20,13 @@ export const seedSchema = z.coerce
   .max(2 ** 31 - 1);
 export const durationScaleSchema = z.coerce.number().positive().max(100);
 
+/** Requests per run: payload ids stay unique and exact up to MAX_ITERATIONS (experiments/payloads.ts). */
+export const maxRequestsSchema = z.coerce
+  .number()
+  .int()
+  .positive()
+  .max(MAX_ITERATIONS, `at most ${MAX_ITERATIONS} (payload ids stay unique and exact up to there)`);
+
 const optionsSchema = z.object({
   experiment: z.string().min(1).optional(),
   profile: z.array(z.string().min(1)).default([]),
@@ -30,12 +37,7 @@ const optionsSchema = z.object({
   output: z.string().min(1),
   seed: seedSchema,
   durationScale: durationScaleSchema,
-  maxRequests: z.coerce
-    .number()
-    .int()
-    .positive()
-    .max(MAX_ITERATIONS, `at most ${MAX_ITERATIONS} (payload ids stay unique and exact up to there)`)
-    .optional(),
+  maxRequests: maxRequestsSchema.optional(),
   baseline: z.string().min(1).optional(),
   charts: z.boolean().default(true),
   report: z.boolean().default(true),
