@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { k6GcEnv } from '../experiments/engine/k6-gc.js';
 import { defaultK6Script, findK6 } from '../experiments/engine/k6-engine.js';
+import { LOAD_SELECTOR } from '../experiments/k6/options.js';
 import { baseEnv, freePort, HOST, startServer } from './children.js';
 import { exitedChildrenCpuSeconds } from './proc-cpu.js';
 
@@ -149,7 +150,7 @@ export async function compareK6Scripts(
       const m = (
         JSON.parse(await readFile(summary, 'utf8')) as { metrics: Record<string, Record<string, number>> }
       ).metrics;
-      const reqs = m['http_reqs{phase:load}'] ?? m['http_reqs'] ?? {};
+      const reqs = m[`http_reqs${LOAD_SELECTOR}`] ?? m['http_reqs'] ?? {};
       record(s, reqs['rate'] ?? 0, reqs['count'] ?? 0, cpu);
     };
     for (let i = 0; i < options.rounds; i++) {

@@ -6,14 +6,14 @@
  */
 import type { K6LoadShape, K6Spec, K6StopWhen, K6Threshold } from './spec.js';
 
-/** The one scenario's name: k6 tags every sample of its iterations with `scenario:load`. */
+/**
+ * The one scenario's name: k6 tags every sample of its iterations with `scenario:load`, and setup()'s readiness
+ * probe, which runs outside any scenario, with no scenario tag. That system tag alone marks the load: a custom
+ * tag as well would be written on each of the ~13 samples k6 emits per request (about 10 % of the NDJSON).
+ */
 export const SCENARIO = 'load';
-/** Custom tag on every load request and scenario sample; setup's readiness probe does not carry it. */
-export const LOAD_TAGS = { phase: 'load' } as const;
-/** Profile thresholds select load samples by the custom tag... */
-export const PROFILE_SELECTOR = '{phase:load}';
-/** ...stop thresholds by the system scenario tag: the same samples, but a distinct key in the summary. */
-export const STOP_SELECTOR = `{scenario:${SCENARIO}}`;
+/** Every threshold (profile, stop, accounting) selects the load's samples by the scenario tag. */
+export const LOAD_SELECTOR = `{scenario:${SCENARIO}}`;
 
 export const SUMMARY_TREND_STATS = [
   'min',
@@ -37,14 +37,13 @@ export const SYSTEM_TAGS = ['status', 'error_code', 'scenario'];
  * counts the load's requests and not setup()'s readiness probe. They never fail and are not printed.
  */
 export const ACCOUNTING_THRESHOLDS: Record<string, string[]> = {
-  [`http_reqs${PROFILE_SELECTOR}`]: ['count>=0'],
-  [`http_req_duration${PROFILE_SELECTOR}`]: ['max>=0'],
-  [`http_req_failed${PROFILE_SELECTOR}`]: ['rate>=0'],
+  [`http_reqs${LOAD_SELECTOR}`]: ['count>=0'],
+  [`http_req_duration${LOAD_SELECTOR}`]: ['max>=0'],
+  [`http_req_failed${LOAD_SELECTOR}`]: ['rate>=0'],
 };
 
 interface ScenarioCommon {
   gracefulStop: string;
-  tags: Record<string, string>;
 }
 export type K6Scenario = ScenarioCommon &
   (
@@ -164,7 +163,6 @@ export function scenarioFor(
 ): K6Scenario {
   const common: ScenarioCommon = {
     gracefulStop: `${Math.ceil(requestTimeoutMs) + 1000}ms`,
-    tags: { ...LOAD_TAGS },
   };
   switch (load.executor) {
     case 'constant-arrival-rate': {
@@ -235,19 +233,19 @@ export function k6Thresholds(
       case 'p50_ms':
       case 'p95_ms':
       case 'p99_ms':
-        add(`http_req_duration${PROFILE_SELECTOR}`, `p(${t.metric.slice(1, 3)})${t.op}${v}`);
+        add(`http_req_duration${LOAD_SELECTOR}`, `p(${t.metric.slice(1, 3)})${t.op}${v}`);
         break;
       case 'error_rate':
-        add(`http_req_failed${PROFILE_SELECTOR}`, `rate${t.op}${v}`);
+        add(`http_req_failed${LOAD_SELECTOR}`, `rate${t.op}${v}`);
         break;
       case 'dropped_rate':
-        // dropped_iterations samples carry the scenario tag but not necessarily the custom ones: use the whole metric.
+        // Only the load scenario drops iterations: the whole metric is the load's.
         if (planned === null) skipped.push(t);
         else add('dropped_iterations', `count${t.op}${k6Number(t.value * planned)}`);
         break;
       case 'achieved_ratio':
         if (planned === null) skipped.push(t);
-        else add(`http_reqs${PROFILE_SELECTOR}`, `count${t.op}${k6Number(t.value * planned)}`);
+        else add(`http_reqs${LOAD_SELECTOR}`, `count${t.op}${k6Number(t.value * planned)}`);
         break;
     }
   }
@@ -272,25 +270,30 @@ export function stopThresholds(
     delayAbortEval: `${stopWhen.sustainSeconds}s`,
   });
   if (stopWhen.p99Ms !== undefined)
-    out[`http_req_duration${STOP_SELECTOR}`] = [rule(`p(99)<=${k6Number(stopWhen.p99Ms)}`)];
+    out[`http_req_duration${LOAD_SELECTOR}`] = [rule(`p(99)<=${k6Number(stopWhen.p99Ms)}`)];
   if (stopWhen.errorRate !== undefined)
-    out[`http_req_failed${STOP_SELECTOR}`] = [rule(`rate<=${k6Number(stopWhen.errorRate)}`)];
+    out[`http_req_failed${LOAD_SELECTOR}`] = [rule(`rate<=${k6Number(stopWhen.errorRate)}`)];
   const rate = intendedRate(load);
   // dropped_iterations' `rate` is per second of test time, so the ratio is scaled by the average offered rate.
   if (stopWhen.droppedRate !== undefined && rate !== null) {
-    out[`dropped_iterations${STOP_SELECTOR}`] = [rule(`rate<=${k6Number(stopWhen.droppedRate * rate)}`)];
+    out[`dropped_iterations${LOAD_SELECTOR}`] = [rule(`rate<=${k6Number(stopWhen.droppedRate * rate)}`)];
   }
   return out;
 }
 
 /**
- * The whole `options` export of the script. Under the runner (`spec.runnerStops`) k6 gets no abort-on-fail
- * thresholds: the runner applies stopWhen's per-second rule itself and stops k6 through its REST API, exactly as
- * it stops the built-in engine. A script run on its own keeps them.
+ * The abort-on-fail thresholds k6 gets. Under the runner (`spec.runnerStops`) none: the runner applies stopWhen's
+ * per-second rule itself and stops k6 through its REST API, exactly as it stops the built-in engine. A script run
+ * on its own keeps them.
  */
+export function stopRules(spec: K6Spec): Record<string, K6Threshold[]> {
+  return spec.runnerStops === true ? {} : stopThresholds(spec.stopWhen, spec.load);
+}
+
+/** The whole `options` export of the script: accounting, profile and stop thresholds on the one scenario. */
 export function buildOptions(spec: K6Spec): K6Options {
   const thresholds: Record<string, K6Threshold[]> = {};
-  const stops = spec.runnerStops === true ? {} : stopThresholds(spec.stopWhen, spec.load);
+  const stops = stopRules(spec);
   for (const source of [ACCOUNTING_THRESHOLDS, spec.thresholds, stops]) {
     for (const [metric, rules] of Object.entries(source))
       thresholds[metric] = [...(thresholds[metric] ?? []), ...rules];

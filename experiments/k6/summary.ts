@@ -4,12 +4,13 @@
  * read defensively: anything unexpected is left out, never thrown on. The NDJSON stream stays the source of
  * truth for the RunResult; this file adds k6's own threshold verdicts. Pure (bundled into the script).
  */
-import { ACCOUNTING_THRESHOLDS, PROFILE_SELECTOR, STOP_SELECTOR } from './options.js';
+import { ACCOUNTING_THRESHOLDS, LOAD_SELECTOR } from './options.js';
+import type { K6Threshold } from './spec.js';
 
 export const SUMMARY_FORMAT = 'terrafix-k6-summary/1';
 
 export interface K6ThresholdVerdict {
-  /** Metric key as written in options.thresholds, e.g. `http_req_duration{phase:load}`. */
+  /** Metric key as written in options.thresholds, e.g. `http_req_duration{scenario:load}`. */
   metric: string;
   expression: string;
   ok: boolean;
@@ -25,8 +26,16 @@ export interface K6RunSummary {
   metrics: Record<string, Record<string, number>>;
 }
 
-/** Extracts the summary from handleSummary's `data` argument. */
-export function summarize(data: unknown): K6RunSummary {
+/**
+ * Extracts the summary from handleSummary's `data` argument. `stops` are the abort-on-fail rules the script gave
+ * k6 (options.ts `stopRules`): profile and stop thresholds share the metric keys, so a verdict is a stop
+ * condition when its expression is one of them (k6 keys verdicts by expression; the same expression as a
+ * profile threshold is the same judgement).
+ */
+export function summarize(
+  data: unknown,
+  stops: Readonly<Record<string, readonly K6Threshold[]>> = {},
+): K6RunSummary {
   const summary: K6RunSummary = {
     format: SUMMARY_FORMAT,
     testRunDurationMs: null,
@@ -55,7 +64,9 @@ export function summarize(data: unknown): K6RunSummary {
         metric,
         expression,
         ok: verdict['ok'],
-        stop: metric.endsWith(STOP_SELECTOR),
+        stop: (stops[metric] ?? []).some(
+          (rule) => (typeof rule === 'string' ? rule : rule.threshold) === expression,
+        ),
       });
     }
   }
@@ -91,7 +102,7 @@ export function textSummary(summary: K6RunSummary): string {
   // The load's own submetrics (ACCOUNTING_THRESHOLDS keeps them): setup's /ready probe is not a load request.
   const load = (metric: string): Record<string, number> => ({
     ...m[metric],
-    ...m[`${metric}${PROFILE_SELECTOR}`],
+    ...m[`${metric}${LOAD_SELECTOR}`],
   });
   const reqs = load('http_reqs');
   const failed = load('http_req_failed');

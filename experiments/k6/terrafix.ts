@@ -28,7 +28,7 @@ import {
   requestGenerator,
 } from '../payloads.js';
 import { SIGNATURE_HEADER, signatureValue } from '../signature.js';
-import { buildOptions, isOpenModel } from './options.js';
+import { buildOptions, isOpenModel, stopRules } from './options.js';
 import { parseSpec } from './spec.js';
 import { summarize, textSummary } from './summary.js';
 
@@ -62,7 +62,7 @@ const timeout = spec.requestTimeoutMs;
 const headers = { 'Content-Type': 'application/json' };
 // From k6's environment, never from the spec file or an argument (k6 copies its environment into __ENV).
 const secret = __ENV['TERRAFIX_WEBHOOK_SECRET'] ?? '';
-/** One params object for every unsigned request; the scenario's tags (LOAD_TAGS) mark the samples. */
+/** One params object for every unsigned request: k6's scenario tag marks the samples, no tag of ours. */
 const params = { headers, timeout };
 /**
  * The body templates, rendered once for all VUs (k6 runs the callback in the first init context only); a VU's
@@ -134,7 +134,7 @@ export default function (): void {
 
 /** Writes the runner's summary file and prints a short text summary (k6's default one is replaced). */
 export function handleSummary(data: unknown): Record<string, string> {
-  const summary = summarize(data);
+  const summary = summarize(data, stopRules(spec));
   const out: Record<string, string> = { stdout: textSummary(summary) };
   if (summaryPath !== undefined && summaryPath !== '') out[summaryPath] = JSON.stringify(summary);
   return out;

@@ -491,9 +491,7 @@ function signatureValue(hexDigest) {
 
 // experiments/k6/options.ts
 var SCENARIO = "load";
-var LOAD_TAGS = { phase: "load" };
-var PROFILE_SELECTOR = "{phase:load}";
-var STOP_SELECTOR = `{scenario:${SCENARIO}}`;
+var LOAD_SELECTOR = `{scenario:${SCENARIO}}`;
 var SUMMARY_TREND_STATS = [
   "min",
   "avg",
@@ -507,9 +505,9 @@ var SUMMARY_TREND_STATS = [
 ];
 var SYSTEM_TAGS = ["status", "error_code", "scenario"];
 var ACCOUNTING_THRESHOLDS = {
-  [`http_reqs${PROFILE_SELECTOR}`]: ["count>=0"],
-  [`http_req_duration${PROFILE_SELECTOR}`]: ["max>=0"],
-  [`http_req_failed${PROFILE_SELECTOR}`]: ["rate>=0"]
+  [`http_reqs${LOAD_SELECTOR}`]: ["count>=0"],
+  [`http_req_duration${LOAD_SELECTOR}`]: ["max>=0"],
+  [`http_req_failed${LOAD_SELECTOR}`]: ["rate>=0"]
 };
 function isOpenModel(load) {
   return load.executor === "constant-arrival-rate" || load.executor === "ramping-arrival-rate";
@@ -556,8 +554,7 @@ function preAllocatedVUsFor(load, expectedLatencyMs) {
 }
 function scenarioFor(load, requestTimeoutMs, expectedLatencyMs) {
   const common = {
-    gracefulStop: `${Math.ceil(requestTimeoutMs) + 1e3}ms`,
-    tags: __spreadValues({}, LOAD_TAGS)
+    gracefulStop: `${Math.ceil(requestTimeoutMs) + 1e3}ms`
   };
   switch (load.executor) {
     case "constant-arrival-rate": {
@@ -609,19 +606,22 @@ function stopThresholds(stopWhen, load) {
     delayAbortEval: `${stopWhen.sustainSeconds}s`
   });
   if (stopWhen.p99Ms !== void 0)
-    out[`http_req_duration${STOP_SELECTOR}`] = [rule(`p(99)<=${k6Number(stopWhen.p99Ms)}`)];
+    out[`http_req_duration${LOAD_SELECTOR}`] = [rule(`p(99)<=${k6Number(stopWhen.p99Ms)}`)];
   if (stopWhen.errorRate !== void 0)
-    out[`http_req_failed${STOP_SELECTOR}`] = [rule(`rate<=${k6Number(stopWhen.errorRate)}`)];
+    out[`http_req_failed${LOAD_SELECTOR}`] = [rule(`rate<=${k6Number(stopWhen.errorRate)}`)];
   const rate = intendedRate(load);
   if (stopWhen.droppedRate !== void 0 && rate !== null) {
-    out[`dropped_iterations${STOP_SELECTOR}`] = [rule(`rate<=${k6Number(stopWhen.droppedRate * rate)}`)];
+    out[`dropped_iterations${LOAD_SELECTOR}`] = [rule(`rate<=${k6Number(stopWhen.droppedRate * rate)}`)];
   }
   return out;
+}
+function stopRules(spec2) {
+  return spec2.runnerStops === true ? {} : stopThresholds(spec2.stopWhen, spec2.load);
 }
 function buildOptions(spec2) {
   var _a2;
   const thresholds = {};
-  const stops = spec2.runnerStops === true ? {} : stopThresholds(spec2.stopWhen, spec2.load);
+  const stops = stopRules(spec2);
   for (const source of [ACCOUNTING_THRESHOLDS, spec2.thresholds, stops]) {
     for (const [metric, rules] of Object.entries(source))
       thresholds[metric] = [...(_a2 = thresholds[metric]) != null ? _a2 : [], ...rules];
@@ -661,7 +661,8 @@ function isRecord(value) {
 
 // experiments/k6/summary.ts
 var SUMMARY_FORMAT = "terrafix-k6-summary/1";
-function summarize(data) {
+function summarize(data, stops = {}) {
+  var _a2;
   const summary = {
     format: SUMMARY_FORMAT,
     testRunDurationMs: null,
@@ -690,7 +691,9 @@ function summarize(data) {
         metric,
         expression,
         ok: verdict["ok"],
-        stop: metric.endsWith(STOP_SELECTOR)
+        stop: ((_a2 = stops[metric]) != null ? _a2 : []).some(
+          (rule) => (typeof rule === "string" ? rule : rule.threshold) === expression
+        )
       });
     }
   }
@@ -700,7 +703,7 @@ var fmt = (value, digits = 2) => value === void 0 ? "-" : value.toFixed(digits);
 function textSummary(summary) {
   var _a2, _b, _c;
   const m = summary.metrics;
-  const load = (metric) => __spreadValues(__spreadValues({}, m[metric]), m[`${metric}${PROFILE_SELECTOR}`]);
+  const load = (metric) => __spreadValues(__spreadValues({}, m[metric]), m[`${metric}${LOAD_SELECTOR}`]);
   const reqs = load("http_reqs");
   const failed = load("http_req_failed");
   const dropped = (_a2 = m["dropped_iterations"]) != null ? _a2 : {};
@@ -794,7 +797,7 @@ function terrafix_default() {
   }
 }
 function handleSummary(data) {
-  const summary = summarize(data);
+  const summary = summarize(data, stopRules(spec));
   const out = { stdout: textSummary(summary) };
   if (summaryPath !== void 0 && summaryPath !== "") out[summaryPath] = JSON.stringify(summary);
   return out;

@@ -44,8 +44,8 @@ describe('experiments export', () => {
     const baseline = buildOptions(
       parseSpec(await readFile(join(output, 'throughput_baseline', 'spec.json'), 'utf8')),
     );
-    expect(baseline.thresholds['http_req_duration{phase:load}']).toContain('p(95)<2000');
-    expect(baseline.thresholds['http_req_failed{phase:load}']).toContain('rate<0.01');
+    expect(baseline.thresholds['http_req_duration{scenario:load}']).toContain('p(95)<2000');
+    expect(baseline.thresholds['http_req_failed{scenario:load}']).toContain('rate<0.01');
     const script = await readFile(join(knee, 'run.sh'), 'utf8');
     expect(script).toMatch(/\/configure/);
     expect(script).toMatch(/\/stats\/reset"/);

@@ -234,7 +234,7 @@ describe('the fake k6 run directly, as a user runs an exported script', () => {
           requestTimeoutMs: 2000,
           maxRequests: 100,
           stopWhen: null,
-          thresholds: { 'http_req_duration{phase:load}': [`p(95)<${p95}`] },
+          thresholds: { 'http_req_duration{scenario:load}': [`p(95)<${p95}`] },
           failedAt: '2026-11-30T00:00:00.000Z',
         }),
       );

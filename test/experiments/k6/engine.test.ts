@@ -66,7 +66,7 @@ const timer = setInterval(() => {
   const status = mode === 'live' && sec >= 2 ? 500 : 202;
   let text = '';
   for (let i = 0; i < 4; i++) {
-    const tags = { endpoint: 'webhook', phase: 'load', scenario: 'load', status: String(status) };
+    const tags = { endpoint: 'webhook', scenario: 'load', status: String(status) };
     text += line('http_reqs', sec * 1000 + i * 200 + 50, 1, tags) + line('http_req_duration', sec * 1000 + i * 200 + 50, 5 + i, tags);
   }
   text += line('vus', sec * 1000 + 999, 4, {});
@@ -207,7 +207,7 @@ describe('K6Engine with a fake k6', () => {
       requestTimeoutMs: 1000,
       maxRequests: 10,
       stopWhen: { errorRate: 0.2, sustainSeconds: 3 },
-      thresholds: { 'http_req_duration{phase:load}': ['p(95)<500'] },
+      thresholds: { 'http_req_duration{scenario:load}': ['p(95)<500'] },
     });
     expect(new Date(written['failedAt'] as string).toISOString()).toBe(written['failedAt']);
     // The runner judges stopWhen itself: the spec tells the script so (no abort-on-fail thresholds in k6).

@@ -9,6 +9,7 @@ import {
   plannedIterations,
   rateMultiplier,
   scenarioFor,
+  stopRules,
   stopThresholds,
   SUMMARY_TREND_STATS,
 } from '../../../experiments/k6/options.js';
@@ -52,7 +53,6 @@ describe('scenarioFor', () => {
       preAllocatedVUs: 10,
       maxVUs: 200,
       gracefulStop: '6000ms',
-      tags: { phase: 'load' },
     });
   });
 
@@ -116,7 +116,6 @@ describe('scenarioFor', () => {
       vus: 8,
       duration: '12000ms',
       gracefulStop: '2000ms',
-      tags: { phase: 'load' },
     });
     expect(
       scenarioFor(
@@ -129,7 +128,6 @@ describe('scenarioFor', () => {
       stages: [{ target: 20, duration: '5000ms' }],
       gracefulRampDown: '2000ms',
       gracefulStop: '2000ms',
-      tags: { phase: 'load' },
     });
   });
 });
@@ -182,8 +180,8 @@ describe('k6Thresholds', () => {
     );
     expect(skipped).toEqual([]);
     expect(thresholds).toEqual({
-      'http_req_duration{phase:load}': ['p(50)<100', 'p(95)<=250.5', 'p(99)<1000'],
-      'http_req_failed{phase:load}': ['rate<0.01'],
+      'http_req_duration{scenario:load}': ['p(50)<100', 'p(95)<=250.5', 'p(99)<1000'],
+      'http_req_failed{scenario:load}': ['rate<0.01'],
     });
   });
 
@@ -196,7 +194,10 @@ describe('k6Thresholds', () => {
       open,
     );
     // 10/s for 30 s = 300 planned iterations.
-    expect(thresholds).toEqual({ dropped_iterations: ['count<3'], 'http_reqs{phase:load}': ['count>=285'] });
+    expect(thresholds).toEqual({
+      dropped_iterations: ['count<3'],
+      'http_reqs{scenario:load}': ['count>=285'],
+    });
   });
 
   it('skips the ratios on closed models, where k6 has nothing to compare them with', () => {
@@ -209,7 +210,7 @@ describe('k6Thresholds', () => {
       { executor: 'constant-vus', vus: 2, duration: 10, pacing: 0 },
     );
     expect(skipped.map((t) => t.metric)).toEqual(['dropped_rate', 'achieved_ratio']);
-    expect(Object.keys(thresholds)).toEqual(['http_req_duration{phase:load}']);
+    expect(Object.keys(thresholds)).toEqual(['http_req_duration{scenario:load}']);
   });
 });
 
@@ -255,15 +256,16 @@ describe('buildOptions', () => {
   it('assembles the scenario, merged thresholds and the summary settings', () => {
     const options = buildOptions(
       spec({
-        thresholds: { 'http_req_duration{phase:load}': ['p(95)<500'] },
+        thresholds: { 'http_req_duration{scenario:load}': ['p(95)<500'] },
         stopWhen: { p99Ms: 800, sustainSeconds: 3 },
       }),
     );
     expect(Object.keys(options.scenarios)).toEqual(['load']);
     expect(options.thresholds).toEqual({
       ...ACCOUNTING_THRESHOLDS,
-      'http_req_duration{phase:load}': ['max>=0', 'p(95)<500'],
       'http_req_duration{scenario:load}': [
+        'max>=0',
+        'p(95)<500',
         { threshold: 'p(99)<=800', abortOnFail: true, delayAbortEval: '3s' },
       ],
     });
@@ -277,15 +279,19 @@ describe('buildOptions', () => {
   });
 
   it('leaves stopping to the runner under the runner (runnerStops), keeping the profile thresholds', () => {
-    const options = buildOptions(
-      spec({
-        thresholds: { 'http_req_duration{phase:load}': ['p(95)<500'] },
-        stopWhen: { p99Ms: 800, sustainSeconds: 3 },
-        runnerStops: true,
-      }),
-    );
-    expect(options.thresholds['http_req_duration{phase:load}']).toContain('p(95)<500');
-    expect(Object.keys(options.thresholds).some((k) => k.endsWith('{scenario:load}'))).toBe(false);
+    const underRunner = spec({
+      thresholds: { 'http_req_duration{scenario:load}': ['p(95)<500'] },
+      stopWhen: { p99Ms: 800, sustainSeconds: 3 },
+      runnerStops: true,
+    });
+    const options = buildOptions(underRunner);
+    expect(stopRules(underRunner)).toEqual({});
+    expect(options.thresholds['http_req_duration{scenario:load}']).toEqual(['max>=0', 'p(95)<500']);
+    expect(
+      Object.values(options.thresholds)
+        .flat()
+        .every((rule) => typeof rule === 'string'),
+    ).toBe(true);
   });
 
   it('pre-allocates VUs for the planned peak rate at the expected latency, within the profile limits', () => {

@@ -130,7 +130,7 @@ function spec(overrides: Partial<K6Spec> = {}): K6Spec {
     requestTimeoutMs: 1500,
     maxRequests: 3,
     stopWhen: { errorRate: 0.5, sustainSeconds: 2 },
-    thresholds: { 'http_req_duration{phase:load}': ['p(95)<500'] },
+    thresholds: { 'http_req_duration{scenario:load}': ['p(95)<500'] },
     failedAt: '2026-11-27T00:00:00.000Z',
     ...overrides,
   };
@@ -215,7 +215,7 @@ describe('terrafix.js (bundle) with k6 stand-ins', () => {
     k6.calls.forEach((call, i) => {
       const expected = iterationRequest(s.payload, s.seed, [0, 2, 1][i]!, s.failedAt);
       expect(call.body).toBe(expected.body);
-      // No per-request tags: the scenario's (phase:load) mark the samples; each extra would cost every request.
+      // No per-request tags: k6's scenario tag marks the samples; each extra tag would cost every sample.
       // The timeout as milliseconds: k6 parses a duration string on every request.
       expect(call.params).toEqual({ headers: { 'Content-Type': 'application/json' }, timeout: 1500 });
     });

@@ -31,17 +31,12 @@ const DATA = {
         count: 300,
       },
     },
-    'http_req_duration{phase:load}': {
-      type: 'trend',
-      contains: 'time',
-      values: { 'p(95)': 55.5 },
-      thresholds: { 'p(95)<500': { ok: true } },
-    },
+    // A profile threshold and a stop threshold on the same sub-metric: k6 keys both verdicts by expression.
     'http_req_duration{scenario:load}': {
       type: 'trend',
       contains: 'time',
-      values: { 'p(99)': 120.25 },
-      thresholds: { 'p(99)<=100': { ok: false } },
+      values: { 'p(95)': 55.5, 'p(99)': 120.25 },
+      thresholds: { 'p(95)<500': { ok: true }, 'p(99)<=100': { ok: false } },
     },
     http_reqs: { type: 'counter', contains: 'default', values: { count: 300, rate: 9.7 } },
     http_req_failed: { type: 'rate', contains: 'default', values: { rate: 0.02, passes: 6, fails: 294 } },
@@ -51,8 +46,13 @@ const DATA = {
   setup_data: null,
 };
 
+/** The abort-on-fail rules the script gave k6 (options.ts stopRules). */
+const STOPS = {
+  'http_req_duration{scenario:load}': [{ threshold: 'p(99)<=100', abortOnFail: true, delayAbortEval: '3s' }],
+};
+
 describe('summarize', () => {
-  const summary = summarize(DATA);
+  const summary = summarize(DATA, STOPS);
 
   it('keeps numeric values and threshold verdicts, marking the stop thresholds', () => {
     expect(summary.format).toBe(SUMMARY_FORMAT);
@@ -60,10 +60,15 @@ describe('summarize', () => {
     expect(summary.metrics['http_reqs']).toEqual({ count: 300, rate: 9.7 });
     expect(summary.metrics['http_req_duration']!['p(99)']).toBe(120.25);
     expect(summary.thresholds).toEqual([
-      { metric: 'http_req_duration{phase:load}', expression: 'p(95)<500', ok: true, stop: false },
+      { metric: 'http_req_duration{scenario:load}', expression: 'p(95)<500', ok: true, stop: false },
       { metric: 'http_req_duration{scenario:load}', expression: 'p(99)<=100', ok: false, stop: true },
     ]);
     expect(stopBreaches(summary)).toEqual(['http_req_duration{scenario:load} p(99)<=100']);
+  });
+
+  it('marks no stop condition where the script gave k6 none (under the runner)', () => {
+    expect(summarize(DATA).thresholds.map((t) => t.stop)).toEqual([false, false]);
+    expect(stopBreaches(summarize(DATA))).toEqual([]);
   });
 
   it('survives data of another shape (later k6 versions) by leaving it out', () => {
@@ -85,14 +90,14 @@ describe('summarize', () => {
     expect(text).toContain('terrafix k6 run: 30.9 s');
     expect(text).toContain('requests 300 (9.70/s), failed 2.00 %, dropped iterations 3');
     expect(text).toContain('p99 120.25');
-    expect(text).toContain('ok     http_req_duration{phase:load} p(95)<500');
+    expect(text).toContain('ok     http_req_duration{scenario:load} p(95)<500');
     expect(text).toContain('FAILED http_req_duration{scenario:load} p(99)<=100 (stop condition)');
   });
 });
 
 describe('parseRunSummary', () => {
   it('reads what the script wrote and rejects anything else', () => {
-    const summary = summarize(DATA);
+    const summary = summarize(DATA, STOPS);
     expect(parseRunSummary(JSON.stringify(summary))).toEqual(summary);
     expect(parseRunSummary('{"format":"other","thresholds":[]}')).toBeNull();
     expect(parseRunSummary('not json')).toBeNull();

@@ -173,7 +173,7 @@ let failed = 0;
 let dropped = 0;
 let started = 0;
 const secret = env.TERRAFIX_WEBHOOK_SECRET ?? '';
-const LOAD = { phase: 'load', scenario: 'load' };
+const LOAD = { scenario: 'load' };
 
 async function send(n: number): Promise<void> {
   const request = iterationRequest(spec.payload, spec.seed, n, spec.failedAt);
@@ -368,7 +368,7 @@ async function main(): Promise<number> {
     metric: r.metric,
     expression: r.expression,
     ok: judge(r.metric, r.expression),
-    stop: r.metric.endsWith('{scenario:load}'),
+    stop: r.abortOnFail,
   }));
   if (vars.TERRAFIX_SUMMARY !== undefined) {
     writeFileSync(
@@ -377,7 +377,7 @@ async function main(): Promise<number> {
         format: 'terrafix-k6-summary/1',
         testRunDurationMs: Date.now() - t0,
         thresholds: verdicts,
-        metrics: { 'http_reqs{phase:load}': { count: requests } },
+        metrics: { 'http_reqs{scenario:load}': { count: requests } },
       }),
     );
   }
