@@ -92,6 +92,17 @@ function onSignals(controller: AbortController): {
   };
 }
 
+/** `PASS (2 runs, 0 failed thresholds, 0 errors)`; an interrupted run set fails and says by what. */
+export function verdictLine(summary: {
+  verdict: { passed: boolean; runs: number; failedThresholds: number; errors: number };
+  interrupted?: string | undefined;
+}): string {
+  const v = summary.verdict;
+  const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+  const why = summary.interrupted === undefined ? '' : `interrupted by ${summary.interrupted}; `;
+  return `${v.passed ? 'PASS' : 'FAIL'} (${why}${plural(v.runs, 'run')}, ${plural(v.failedThresholds, 'failed threshold')}, ${plural(v.errors, 'error')})`;
+}
+
 /** Runs `experiments run` on raw commander options. */
 export async function runExperimentsCommand(raw: Record<string, unknown>, env: Env): Promise<void> {
   const o = parseOptions(optionsSchema, raw);
@@ -123,10 +134,7 @@ export async function runExperimentsCommand(raw: Record<string, unknown>, env: E
   }).finally(() => signals.remove());
   if (outcome.summaryPath !== undefined) process.stdout.write(`Summary: ${outcome.summaryPath}\n`);
   if (outcome.summary !== undefined) {
-    const v = outcome.summary.verdict;
-    process.stdout.write(
-      `Verdict: ${v.passed ? 'PASS' : 'FAIL'} (${v.runs} runs, ${v.failedThresholds} failed thresholds, ${v.errors} errors)\n`,
-    );
+    process.stdout.write(`Verdict: ${verdictLine(outcome.summary)}\n`);
   }
   const signal = signals.seen();
   process.exitCode = signal === undefined ? outcome.exitCode : SIGNAL_EXIT[signal as 'SIGINT' | 'SIGTERM'];

@@ -22,7 +22,7 @@
  *   103); SIGINT likewise (exit 105).
  * Not reproduced: JavaScript execution (the script itself is tested in test/experiments/k6/script.test.ts),
  * the other dozen http_req_* metrics k6 writes per request, and TLS.
- * FAKE_K6_LOG appends one JSON line per invocation (args and the environment facts the tests check);
+ * FAKE_K6_LOG appends one JSON line per invocation (its pid, args and the environment facts the tests check);
  * FAKE_K6_WARN=text writes one k6-style warning to stderr.
  */
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
@@ -44,6 +44,7 @@ if (env.FAKE_K6_LOG !== undefined) {
   appendFileSync(
     env.FAKE_K6_LOG,
     `${JSON.stringify({
+      pid: process.pid,
       args,
       usageReport: !args.includes('--no-usage-report') && env.K6_NO_USAGE_REPORT !== 'true',
       secretInEnv: env.TERRAFIX_WEBHOOK_SECRET !== undefined,
