@@ -38,7 +38,14 @@ const DATA = {
       values: { 'p(95)': 55.5, 'p(99)': 120.25 },
       thresholds: { 'p(95)<500': { ok: true }, 'p(99)<=100': { ok: false } },
     },
-    http_reqs: { type: 'counter', contains: 'default', values: { count: 300, rate: 9.7 } },
+    // All requests, setup()'s readiness probe included; the load's own (no probe) in the scenario sub-metric.
+    http_reqs: { type: 'counter', contains: 'default', values: { count: 301, rate: 9.74 } },
+    'http_reqs{scenario:load}': {
+      type: 'counter',
+      contains: 'default',
+      values: { count: 300, rate: 9.7 },
+      thresholds: { 'count>=0': { ok: true } },
+    },
     http_req_failed: { type: 'rate', contains: 'default', values: { rate: 0.02, passes: 6, fails: 294 } },
     dropped_iterations: { type: 'counter', contains: 'default', values: { count: 3, rate: 0.1 } },
     weird: 'not an object',
@@ -57,17 +64,18 @@ describe('summarize', () => {
   it('keeps numeric values and threshold verdicts, marking the stop thresholds', () => {
     expect(summary.format).toBe(SUMMARY_FORMAT);
     expect(summary.testRunDurationMs).toBe(30898.965069);
-    expect(summary.metrics['http_reqs']).toEqual({ count: 300, rate: 9.7 });
+    expect(summary.metrics['http_reqs']).toEqual({ count: 301, rate: 9.74 });
     expect(summary.metrics['http_req_duration']!['p(99)']).toBe(120.25);
     expect(summary.thresholds).toEqual([
       { metric: 'http_req_duration{scenario:load}', expression: 'p(95)<500', ok: true, stop: false },
       { metric: 'http_req_duration{scenario:load}', expression: 'p(99)<=100', ok: false, stop: true },
+      { metric: 'http_reqs{scenario:load}', expression: 'count>=0', ok: true, stop: false },
     ]);
     expect(stopBreaches(summary)).toEqual(['http_req_duration{scenario:load} p(99)<=100']);
   });
 
   it('marks no stop condition where the script gave k6 none (under the runner)', () => {
-    expect(summarize(DATA).thresholds.map((t) => t.stop)).toEqual([false, false]);
+    expect(summarize(DATA).thresholds.map((t) => t.stop)).toEqual([false, false, false]);
     expect(stopBreaches(summarize(DATA))).toEqual([]);
   });
 
@@ -88,7 +96,9 @@ describe('summarize', () => {
   it('prints a short text summary', () => {
     const text = textSummary(summary);
     expect(text).toContain('terrafix k6 run: 30.9 s');
+    // The load's requests, not the readiness probe; the always-true accounting threshold is not printed.
     expect(text).toContain('requests 300 (9.70/s), failed 2.00 %, dropped iterations 3');
+    expect(text).not.toContain('count>=0');
     expect(text).toContain('p99 120.25');
     expect(text).toContain('ok     http_req_duration{scenario:load} p(95)<500');
     expect(text).toContain('FAILED http_req_duration{scenario:load} p(99)<=100 (stop condition)');
