@@ -3,14 +3,13 @@
  * process) sends load must stop k6, keep the summary marking the interrupted run, leave no temp files and exit
  * 130 or 143, as a shell reports a process ended by that signal.
  */
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/api-server/server.js';
 import { type FakeK6, installFakeK6 } from '../fakes/k6/install.js';
+import { killChild, spawnChild } from '../support/child-process.js';
 import { bundleCli } from '../support/cli-bundle.js';
 import { startRunnerTarget } from '../support/runner.js';
 
@@ -54,10 +53,10 @@ describe('experiments run interrupted by a signal', () => {
       const scratch = join(dir, 'tmp');
       const log = join(dir, 'k6-calls.ndjson');
       await mkdir(scratch);
-      const child = spawn(
-        process.execPath,
+      const output = join(dir, 'out');
+      const child = spawnChild(
+        join(cli, 'main.js'),
         [
-          join(cli, 'main.js'),
           'experiments',
           'run',
           '--experiment',
@@ -66,24 +65,19 @@ describe('experiments run interrupted by a signal', () => {
           target.url,
           '--engine',
           'k6',
+          '--output',
+          output,
         ],
         {
-          cwd: dir,
-          env: {
-            PATH: `${k6.dir}:${process.env.PATH ?? ''}`,
-            TMPDIR: scratch,
-            FAKE_K6_LOG: log,
-            FAKE_K6_INIT_MS: '100',
-            LOG_LEVEL: 'silent',
-          },
-          stdio: ['ignore', 'pipe', 'pipe'],
+          PATH: `${k6.dir}:${process.env.PATH ?? ''}`,
+          TMPDIR: scratch,
+          FAKE_K6_LOG: log,
+          FAKE_K6_INIT_MS: '100',
+          LOG_LEVEL: 'silent',
         },
       );
-      const exited = once(child, 'exit') as Promise<[number | null, string | null]>;
-      let stdout = '';
-      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
       try {
-        await expect.poll(() => stdout.includes('[smoke_webhook] started'), { timeout: 30_000 }).toBe(true);
+        await child.line(/\[smoke_webhook\] started/, 30_000);
         // `k6 version` first, then one `k6 run` for the warm-up and one for the measured load.
         const runs = async (): Promise<number[]> =>
           (await readFile(log, 'utf8'))
@@ -96,16 +90,16 @@ describe('experiments run interrupted by a signal', () => {
         const k6Pid = (await runs())[1]!;
         expect(alive(k6Pid)).toBe(true);
         const signalled = Date.now();
-        child.kill(signal);
-        const [exitCode] = await exited;
-        expect(exitCode).toBe(code);
+        child.process.kill(signal);
+        expect(await child.exited).toBe(code);
         // Stopped, not waited for: smoke_webhook's load lasts 15 s.
         expect(Date.now() - signalled).toBeLessThan(10_000);
         await expect.poll(() => alive(k6Pid), { timeout: 5_000 }).toBe(false);
-        expect(stdout).toContain(`Verdict: FAIL (interrupted by ${signal}; 1 run, `);
-        const summary = JSON.parse(
-          await readFile(join(dir, 'experiment_results', 'experiment_summary.json'), 'utf8'),
-        ) as { interrupted?: string; experiments: { runs: { name: string; interrupted?: boolean }[] }[] };
+        expect(child.lines.join('\n')).toContain(`Verdict: FAIL (interrupted by ${signal}; 1 run, `);
+        const summary = JSON.parse(await readFile(join(output, 'experiment_summary.json'), 'utf8')) as {
+          interrupted?: string;
+          experiments: { runs: { name: string; interrupted?: boolean }[] }[];
+        };
         expect(summary.interrupted).toBe(signal);
         expect(summary.experiments[0]!.runs.map((r) => [r.name, r.interrupted ?? false])).toEqual([
           ['smoke_webhook', true],
@@ -113,7 +107,7 @@ describe('experiments run interrupted by a signal', () => {
         // K6Engine's scratch folder (spec, NDJSON) lives under TMPDIR and goes with the run.
         expect(await readdir(scratch)).toEqual([]);
       } finally {
-        child.kill('SIGKILL');
+        await killChild(child);
         await rm(dir, { recursive: true, force: true });
       }
     },

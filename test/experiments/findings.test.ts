@@ -79,7 +79,7 @@ describe('findings count dropped iterations', () => {
     expect(cascade['droppedLimit']).toBe(0.05);
     expect(cascade['droppedIterations']).toBeGreaterThan(0);
     expect(cascade['droppedRate']).toBeGreaterThan(0);
-    // The same timeline without drops (the built-in engine queues instead of dropping) does not break here.
+    // The same timeline without the drops does not break: the drops alone decide it.
     const queued = findingsOf(profile, overloaded(profile, 50, 60, false)) as {
       cascade: Record<string, unknown>;
     };

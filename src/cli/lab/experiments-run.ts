@@ -93,7 +93,7 @@ function onSignals(controller: AbortController): {
 }
 
 /** `PASS (2 runs, 0 failed thresholds, 0 errors)`; an interrupted run set fails and says by what. */
-export function verdictLine(summary: {
+function verdictLine(summary: {
   verdict: { passed: boolean; runs: number; failedThresholds: number; errors: number };
   interrupted?: string | undefined;
 }): string {
